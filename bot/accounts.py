@@ -1,0 +1,149 @@
+"""Creating accounts for a dealer (API and imports share this)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import stripe
+from pydantic import BaseModel, Field, ValidationError, constr, validator
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.models import Account, Borrower, Dealer
+from bot.payments import stripe_gateway
+from bot.phones import to_e164
+
+
+class AccountInputError(ValueError):
+    """Invalid account data; `code` and `message` go to the API caller as they are."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class BorrowerIn(BaseModel):
+    """The borrower part of a new account."""
+
+    name: constr(strip_whitespace=True, min_length=1, max_length=200)
+    phone: constr(strip_whitespace=True, min_length=3, max_length=40)
+    language: str = "en"
+
+    @validator("language")
+    def _known_language(cls, value: str) -> str:
+        if value not in ("en", "es"):
+            raise ValueError("must be 'en' or 'es'")
+        return value
+
+
+class AccountIn(BaseModel):
+    """A new account as the dealer API accepts it (amounts in integer cents)."""
+
+    reference: constr(strip_whitespace=True, min_length=1, max_length=64)
+    borrower: BorrowerIn
+    balance_cents: int = Field(..., ge=0, le=100_000_000)
+    amount_due_cents: int = Field(0, ge=0, le=100_000_000)
+    due_date: date | None = None
+    stripe_customer_id: constr(strip_whitespace=True, max_length=255) | None = None
+    stripe_payment_method_id: constr(strip_whitespace=True, max_length=255) | None = None
+
+    class Config:
+        extra = "forbid"
+        # Money is integer cents: "150.00" or 150.5 must not be quietly rounded.
+        smart_union = True
+
+    @validator("balance_cents", "amount_due_cents", pre=True)
+    def _integer_cents(cls, value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError("must be an integer number of cents")
+        return value
+
+
+def parse_account(payload: Any) -> AccountIn:
+    """Validate a JSON payload; raises AccountInputError naming the bad field."""
+    if not isinstance(payload, dict):
+        raise AccountInputError("invalid_request", "the body must be a JSON object")
+    try:
+        return AccountIn.parse_obj(payload)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        raise AccountInputError("invalid_request", f"{field}: {first['msg']}") from None
+
+
+def _borrower_for(session: Session, dealer: Dealer, data: BorrowerIn) -> Borrower:
+    phone = to_e164(data.phone, dealer.country)
+    if phone is None:
+        raise AccountInputError("invalid_request", f"borrower.phone: not a phone number: "
+                                f"{data.phone!r}")
+    borrower = session.execute(
+        select(Borrower).where(Borrower.dealer_id == dealer.id, Borrower.phone == phone)
+    ).scalar_one_or_none()
+    if borrower is None:
+        borrower = Borrower(dealer_id=dealer.id, phone=phone, name=data.name,
+                            language=data.language)
+        session.add(borrower)
+    else:
+        borrower.name, borrower.language = data.name, data.language
+    return borrower
+
+
+def _card_details(data: AccountIn) -> tuple[str | None, str | None]:
+    if not data.stripe_payment_method_id:
+        return None, None
+    if not data.stripe_customer_id:
+        raise AccountInputError("invalid_request",
+                                "stripe_customer_id is required with stripe_payment_method_id")
+    try:
+        card = stripe_gateway.card_on_file(data.stripe_payment_method_id)
+    except stripe.InvalidRequestError:
+        raise AccountInputError("invalid_payment_method",
+                                "stripe_payment_method_id: no such payment method") from None
+    except stripe.StripeError:
+        raise AccountInputError("stripe_unavailable",
+                                "could not reach Stripe to read the card; try again") from None
+    return card.brand, card.last4
+
+
+def create_account(session: Session, dealer: Dealer, data: AccountIn) -> Account:
+    """Create an account (and its borrower, matched by phone within the dealer)."""
+    exists = session.execute(
+        select(Account).where(Account.dealer_id == dealer.id, Account.reference == data.reference)
+    ).first()
+    if exists:
+        raise AccountInputError("duplicate_reference",
+                                f"an account with reference {data.reference!r} already exists")
+    brand, last4 = _card_details(data)
+    borrower = _borrower_for(session, dealer, data.borrower)
+    session.flush()
+    account = Account(
+        dealer_id=dealer.id, borrower_id=borrower.id, reference=data.reference,
+        balance_cents=data.balance_cents, amount_due_cents=data.amount_due_cents,
+        due_date=data.due_date, stripe_customer_id=data.stripe_customer_id,
+        stripe_payment_method_id=data.stripe_payment_method_id,
+        card_brand=brand, card_last4=last4,
+    )
+    session.add(account)
+    session.flush()
+    return account
+
+
+def account_json(account: Account) -> dict[str, Any]:
+    """The API's view of an account."""
+    borrower = account.borrower
+    return {
+        "id": account.id,
+        "reference": account.reference,
+        "borrower": {"name": borrower.name, "phone": borrower.phone,
+                     "language": borrower.language, "opted_out": borrower.opted_out},
+        "balance_cents": account.balance_cents,
+        "amount_due_cents": account.amount_due_cents,
+        "due_date": account.due_date.isoformat() if account.due_date else None,
+        "stripe_customer_id": account.stripe_customer_id,
+        "stripe_payment_method_id": account.stripe_payment_method_id,
+        "card_brand": account.card_brand,
+        "card_last4": account.card_last4,
+        "created_at": account.created_at.isoformat() + "Z",
+    }

@@ -1,0 +1,117 @@
+"""The `textpay` command line (see DESIGN.md's CLI contract)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """textpay: conversational SMS text-to-pay for auto dealers."""
+
+
+@main.command()
+@click.option("--port", default=5000, show_default=True, help="Port for the demo web app.")
+@click.option("--instance", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the demo database and logs (default: instance/).")
+def demo(port: int, instance: Path | None) -> None:
+    """Run the self-contained demo: SQLite, local Stripe emulator, phone simulator."""
+    from bot.demo import DEFAULT_INSTANCE, run_demo
+
+    run_demo(port=port, instance=instance or DEFAULT_INSTANCE)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Serve the web app under gunicorn (WEB_CONCURRENCY workers) with the environment's config."""
+    from bot.server import serve as run_server
+
+    run_server(host, port)
+
+
+@main.command()
+def migrate() -> None:
+    """Create or upgrade the database schema."""
+    from bot.migrate import upgrade
+    from bot.settings import get_settings
+
+    upgrade()
+    click.echo(f"database is up to date ({_safe_url(get_settings().database_url)})")
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@main.command("create-dealer")
+@click.option("--name", required=True, help="The dealer's name, as borrowers know it.")
+@click.option("--number", required=True, help="The dealer's Twilio number, E.164 (+1...).")
+@click.option("--timezone", "timezone_", default="America/New_York", show_default=True)
+@click.option("--contact", default=None, help="Phone number borrowers call (default: --number).")
+@click.option("--json", "as_json", is_flag=True, help="Print {\"dealer_id\", \"api_key\"}.")
+def create_dealer(name: str, number: str, timezone_: str, contact: str | None,
+                  as_json: bool) -> None:
+    """Create a dealer and print its id and API key (shown this once only)."""
+    from bot import db
+    from bot.dealers import DealerError
+    from bot.dealers import create_dealer as create
+    from bot.settings import get_settings
+
+    db.configure(get_settings().database_url)
+    try:
+        with db.session_scope() as session:
+            dealer, key = create(session, name=name, number=number, timezone=timezone_,
+                                 contact_phone=contact)
+            dealer_id = dealer.id
+    except DealerError as error:
+        raise click.UsageError(str(error)) from None
+    if as_json:
+        click.echo(json.dumps({"dealer_id": dealer_id, "api_key": key}))
+    else:
+        click.echo(f"dealer id: {dealer_id}")
+        click.echo(f"API key:   {key}")
+        click.echo("Store the key now: it is not shown again.")
+
+
+@main.command()
+def train() -> None:
+    """Train the Rasa model into models/textpay.tar.gz."""
+    from bot.dialogue.training import train_model
+
+    path = train_model()
+    click.echo(f"model saved to {path}")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+def reconcile(as_json: bool) -> None:
+    """Settle payments whose outcome never arrived, asking Stripe."""
+    from bot import db
+    from bot.payments.reconcile import reconcile as run
+    from bot.settings import get_settings
+
+    db.configure(get_settings().database_url)
+    with db.session_scope() as session:
+        counts = run(session)
+    if as_json:
+        click.echo(json.dumps({"settled": counts}))
+    elif counts:
+        click.echo(", ".join(f"{n} {status}" for status, n in sorted(counts.items())))
+    else:
+        click.echo("nothing to reconcile")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

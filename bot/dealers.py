@@ -1,0 +1,72 @@
+"""Creating dealers and their API keys (keys are shown once, stored hashed)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.clock import utcnow
+from bot.models import ApiKey, Dealer, DealerNumber
+from bot.phones import to_e164
+
+KEY_PREFIX = "tpk_"
+
+
+def hash_api_key(plain: str) -> str:
+    """SHA-256 of a key: keys are 256-bit random, so a fast hash is the right one."""
+    return hashlib.sha256(plain.encode()).hexdigest()
+
+
+def issue_api_key(session: Session, dealer: Dealer, label: str = "default") -> str:
+    """Create a key for a dealer; returns the plain key (the only time it exists)."""
+    plain = KEY_PREFIX + secrets.token_urlsafe(32)
+    session.add(ApiKey(dealer_id=dealer.id, key_hash=hash_api_key(plain),
+                       prefix=plain[:12], label=label))
+    session.flush()
+    return plain
+
+
+def dealer_for_key(session: Session, plain: str) -> Dealer | None:
+    """The dealer owning an unrevoked key, or None (the same for every wrong key)."""
+    if not plain or not plain.startswith(KEY_PREFIX):
+        return None
+    digest = hash_api_key(plain)
+    key = session.execute(
+        select(ApiKey).where(ApiKey.key_hash == digest, ApiKey.revoked.is_(False))
+    ).scalar_one_or_none()
+    if key is None or not hmac.compare_digest(key.key_hash, digest):
+        return None
+    key.last_used_at = utcnow()
+    return key.dealer
+
+
+class DealerError(ValueError):
+    """Invalid dealer details; the message says which and why."""
+
+
+def create_dealer(session: Session, *, name: str, number: str,
+                  timezone: str = "America/New_York",
+                  contact_phone: str | None = None) -> tuple[Dealer, str]:
+    """Create a dealer owning Twilio number `number`; returns it and its first API key."""
+    phone = to_e164(number)
+    if not name.strip():
+        raise DealerError("name must not be empty")
+    if phone is None:
+        raise DealerError(f"not a phone number: {number!r} (use E.164, e.g. +15551234567)")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise DealerError(f"unknown time zone: {timezone!r} (e.g. America/Chicago)") from None
+    if session.execute(select(DealerNumber).where(DealerNumber.phone == phone)).first():
+        raise DealerError(f"{phone} already belongs to a dealer")
+    dealer = Dealer(name=name.strip(), timezone=timezone,
+                    contact_phone=to_e164(contact_phone) if contact_phone else phone)
+    dealer.numbers.append(DealerNumber(phone=phone))
+    session.add(dealer)
+    session.flush()
+    return dealer, issue_api_key(session, dealer)

@@ -1,0 +1,118 @@
+"""`textpay demo` (what `make run` starts): everything on this machine.
+
+SQLite in instance/, localstripe on loopback with fresh state, a demo dealer
+with three borrowers and test cards (one declines), and the phone simulator
+at http://127.0.0.1:<port>/. Texts the bot starts are captured, not sent.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import socket
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from bot import db
+from bot.dealers import create_dealer
+from bot.migrate import upgrade
+from bot.models import Account, Borrower
+from bot.payments import stripe_gateway
+from bot.payments.emulator import LocalStripe
+from bot.settings import ROOT, Settings, load_settings, set_settings
+
+log = logging.getLogger(__name__)
+
+DEFAULT_INSTANCE = ROOT / "instance"
+DEALER_NUMBER = "+15550100000"
+
+
+@dataclass(frozen=True)
+class DemoBorrower:
+    """A seeded borrower, their loan and their test card."""
+
+    name: str
+    phone: str
+    language: str
+    reference: str
+    balance_cents: int
+    amount_due_cents: int
+    due_in_days: int
+    card_number: str
+
+
+DEMO_BORROWERS = (
+    DemoBorrower("Dana Reyes", "+15551230001", "en", "LN-1001", 120000, 25000, 3,
+                 "4242424242424242"),
+    DemoBorrower("Miguel Torres", "+15551230002", "es", "LN-1002", 340000, 30000, 0,
+                 "5555555555554444"),
+    DemoBorrower("Jordan Lee", "+15551230003", "en", "LN-1003", 80000, 15000, -5,
+                 "4000000000000341"),
+)
+
+
+def demo_settings(port: int, stripe_url: str, database: Path) -> Settings:
+    """The demo's configuration: embedded defaults, no outside service."""
+    return load_settings().with_overrides(
+        demo_mode=True,
+        database_url=f"sqlite:///{database}",
+        redis_url=None,
+        stripe_secret_key="sk_test_demo",  # noqa: S106 - the emulator takes any key
+        stripe_api_base=stripe_url,
+        twilio_auth_token="demo-auth-token",  # noqa: S106 - demo only, never Twilio
+        twilio_account_sid="ACdemo",
+        public_url=f"http://127.0.0.1:{port}",
+        secret_key=secrets.token_hex(32),
+    )
+
+
+def seed(today: date | None = None) -> None:
+    """Create the demo dealer, borrowers, accounts and their cards in the emulator."""
+    today = today or date.today()
+    with db.session_scope() as session:
+        dealer, _ = create_dealer(session, name="Sunrise Auto Sales", number=DEALER_NUMBER,
+                                  contact_phone="+15550100001", timezone="America/Chicago")
+        for person in DEMO_BORROWERS:
+            customer = stripe_gateway.ensure_customer(None, person.name, person.reference)
+            method = stripe_gateway.emulator_card(person.card_number, 12, 2034, "123")
+            card = stripe_gateway.attach_card(customer, method)
+            borrower = Borrower(dealer_id=dealer.id, name=person.name, phone=person.phone,
+                                language=person.language)
+            session.add(borrower)
+            session.flush()
+            session.add(Account(
+                dealer_id=dealer.id, borrower_id=borrower.id, reference=person.reference,
+                balance_cents=person.balance_cents, amount_due_cents=person.amount_due_cents,
+                due_date=today + timedelta(days=person.due_in_days),
+                stripe_customer_id=customer, stripe_payment_method_id=method,
+                card_brand=card.brand, card_last4=card.last4,
+            ))
+
+
+def _port_is_free(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+def run_demo(port: int = 5000, instance: Path = DEFAULT_INSTANCE) -> None:
+    """Start everything and serve until Ctrl-C."""
+    from werkzeug.serving import run_simple
+
+    from bot.web import create_app
+
+    if not _port_is_free(port):
+        raise SystemExit(f"port {port} is already in use; try `textpay demo --port 5050`")
+    instance.mkdir(parents=True, exist_ok=True)
+    database = instance / "demo.db"
+    for leftover in instance.glob("demo.db*"):
+        leftover.unlink()  # the emulator starts empty, so the demo data must too
+    with LocalStripe(log_path=instance / "localstripe.log") as stripe_emulator:
+        settings = demo_settings(port, stripe_emulator.url, database)
+        set_settings(settings)
+        upgrade(settings.database_url)
+        seed()
+        print("Loading the Rasa model...", flush=True)
+        app = create_app(settings)
+        print(f"\n  textpay demo: open http://127.0.0.1:{port}/  (Ctrl-C to stop)\n", flush=True)
+        run_simple("127.0.0.1", port, app, threaded=True, use_reloader=False)

@@ -1,0 +1,1 @@
+"""Custom actions, registered with rasa_sdk's executor by package scan."""

@@ -1,0 +1,59 @@
+"""The base of every textpay action: load the borrower, answer, save."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from abc import ABC, abstractmethod
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.db import session_scope
+from bot.dialogue.context import Turn, load_turn
+from bot.dialogue.replies import reply
+
+log = logging.getLogger(__name__)
+
+
+class BorrowerAction(Action, ABC):
+    """An action that answers one borrower from the database.
+
+    Subclasses set NAME and implement `respond(turn)`, calling `turn.say(...)`.
+    The work runs in a worker thread: it talks to the database and to
+    Stripe, and must not block the agent's event loop for other borrowers.
+    """
+
+    NAME = ""
+
+    def name(self) -> str:
+        """The action name used in domain.yml and the rules."""
+        return self.NAME
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        """Run `respond` off the event loop and send its replies."""
+        try:
+            replies, events = await asyncio.to_thread(self._run_in_transaction, tracker)
+        except Exception:
+            # The borrower gets an apology, never silence; the details go to the log.
+            log.exception("action %s failed", self.NAME)
+            replies, events = [reply("system_error", "en")], []
+        for text in replies:
+            dispatcher.utter_message(text=text)
+        return events
+
+    def _run_in_transaction(self, tracker: Tracker) -> tuple[list[str], list[dict]]:
+        with session_scope() as session:
+            turn = load_turn(session, tracker)
+            if turn is None:
+                log.warning("action %s for unknown conversation", self.NAME)
+                return [reply("system_error", "en")], []
+            self.respond(turn)
+            return turn.replies, turn.events
+
+    @abstractmethod
+    def respond(self, turn: Turn) -> None:
+        """Decide the reply to this turn (and change the database if needed)."""

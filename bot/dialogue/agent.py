@@ -1,0 +1,124 @@
+"""The Rasa agent, in process: loaded once, run on its own asyncio loop.
+
+Flask views are synchronous; Rasa is asyncio. The agent lives on one event
+loop in a background thread and views submit coroutines to it. Custom
+actions run through rasa_sdk's own executor, called directly instead of over
+HTTP, so the same action code also runs unchanged behind `rasa run actions`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from bot.dialogue.tracker_store import BoundedTrackerStore
+
+log = logging.getLogger(__name__)
+
+# Rasa logs at debug level unless told otherwise, which costs time every turn.
+for noisy in ("rasa", "rasa_sdk", "tensorflow", "absl", "apscheduler", "sanic"):
+    logging.getLogger(noisy).setLevel(logging.WARNING)
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+def _in_process_endpoint() -> Any:
+    """An action endpoint whose `request` runs the action in this process."""
+    from rasa.utils.endpoints import EndpointConfig
+    from rasa_sdk.executor import ActionExecutor
+
+    executor = ActionExecutor()
+    executor.register_package("bot.dialogue.actions")
+
+    class InProcessActionEndpoint(EndpointConfig):
+        async def request(self, **kwargs: Any) -> Any:
+            return await executor.run(kwargs["json"])
+
+    # Selective domain: actions do not need the domain, so Rasa need not
+    # serialise it for every call.
+    return InProcessActionEndpoint(url="in-process://actions", enable_selective_domain=True)
+
+
+def _lock_store(redis_url: str | None) -> Any:
+    from rasa.core.lock_store import InMemoryLockStore, RedisLockStore
+
+    if not redis_url:
+        return InMemoryLockStore()
+    parsed = urlparse(redis_url)
+    return RedisLockStore(
+        host=parsed.hostname or "localhost",
+        port=parsed.port or 6379,
+        db=int((parsed.path or "/0").lstrip("/") or 0),
+        password=parsed.password,
+        key_prefix="textpay",
+    )
+
+
+class AgentRunner:
+    """Owns the loop thread and the loaded agent; `respond` is thread-safe."""
+
+    def __init__(self, model_path: Path, redis_url: str | None = None) -> None:
+        """Load the model (seconds); raises FileNotFoundError with a hint if missing."""
+        if not Path(model_path).exists():
+            raise FileNotFoundError(
+                f"no trained model at {model_path}; run `textpay train` (or `make install`)"
+            )
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="rasa-agent", daemon=True
+        )
+        self._thread.start()
+        self.tracker_store = BoundedTrackerStore(redis_url=redis_url)
+        self.agent = self._run(self._load(model_path, redis_url))
+
+    async def _load(self, model_path: Path, redis_url: str | None) -> Any:
+        from rasa.core.agent import Agent
+
+        return Agent.load(
+            str(model_path),
+            tracker_store=self.tracker_store,
+            lock_store=_lock_store(redis_url),
+            action_endpoint=_in_process_endpoint(),
+        )
+
+    def _run(self, coroutine: Any, timeout: float = 60) -> Any:
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
+
+    def respond(self, sender_id: str, text: str, metadata: dict | None = None) -> list[str]:
+        """Handle one borrower message; return the bot's reply texts in order."""
+        from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+        channel = CollectingOutputChannel()
+        message = UserMessage(text, channel, sender_id, metadata=metadata or {})
+        self._run(self.agent.handle_message(message), timeout=60)
+        return [m["text"] for m in channel.messages if m.get("text")]
+
+    def parse(self, text: str) -> dict:
+        """NLU only: intent, entities and language for a text (no dialogue)."""
+        return self._run(self.agent.parse_message(text))
+
+    def forget(self) -> None:
+        """Drop every conversation's tracker (tests)."""
+        self.tracker_store.forget_all()
+
+
+_runner: AgentRunner | None = None
+_runner_lock = threading.Lock()
+
+
+def get_runner(model_path: Path, redis_url: str | None = None) -> AgentRunner:
+    """The process's agent, loaded on first use (one per process, never per request)."""
+    global _runner
+    with _runner_lock:
+        if _runner is None:
+            _runner = AgentRunner(model_path, redis_url)
+        return _runner
+
+
+def loaded_runner() -> AgentRunner | None:
+    """The agent if it is already loaded (for /readyz), without loading it."""
+    return _runner

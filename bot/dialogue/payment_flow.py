@@ -1,0 +1,136 @@
+"""The pay conversation: offer an amount, confirm with YES, charge once, receipt.
+
+    borrower: pay 150
+    bot:      You're paying $150.00 with Visa ending 4242 toward LN-1001.
+              Reply YES to confirm or NO to cancel.
+    borrower: yes
+    bot:      Payment received: $150.00 ... Confirmation TP000123 ...
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.dialogue import questions
+from bot.dialogue.context import Turn
+from bot.models import Payment, PaymentStatus
+from bot.payments import charging, links, stripe_gateway
+from bot.payments.reconcile import settle_unknown
+
+# How long an in-flight payment may stay unexplained before we ask Stripe.
+RECHECK_AFTER = timedelta(seconds=30)
+
+
+def offer_payment(turn: Turn, requested: int | str | None) -> None:
+    """Answer "pay" / "pay 150": store a pending payment and ask for YES."""
+    account = turn.account
+    if account is None:
+        turn.say("no_account")
+        return
+    if not (account.stripe_customer_id and account.stripe_payment_method_id):
+        url = links.create_link(turn.session, links.UPDATE_CARD, account.id)
+        turn.say("no_card", reference=account.reference, link=url)
+        return
+    if _blocked_by_in_flight(turn):
+        return
+    decision = charging.decide_amount(charging.resolve_requested(requested, account),
+                                      account, turn.dealer)
+    if decision.kind == "nothing_owed":
+        questions.clear(turn.session, turn.borrower.id)
+        turn.say("nothing_owed", reference=account.reference)
+        return
+    if decision.kind == "below_minimum":
+        turn.say("below_minimum", minimum=turn.money(decision.amount_cents))
+        return
+    payment = charging.create_pending(turn.session, account, decision.amount_cents)
+    questions.ask(turn.session, turn.borrower.id, questions.PAYMENT_CONFIRMATION,
+                  payment.id, turn.now)
+    key = "confirm_over_balance" if decision.kind == "over_balance" else "confirm_payment"
+    turn.say(key, amount=turn.money(payment.amount_cents),
+             balance=turn.money(account.balance_cents), card=turn.card(),
+             reference=account.reference)
+
+
+def _blocked_by_in_flight(turn: Turn) -> bool:
+    """Refuse a new charge while an earlier one's outcome is unknown."""
+    payment = charging.in_flight_payment(turn.session, turn.account)
+    if payment is None:
+        return False
+    if payment.status == PaymentStatus.UNKNOWN and turn.now - payment.updated_at > RECHECK_AFTER:
+        settle_unknown(turn.session, payment)
+        if payment.status == PaymentStatus.SUCCEEDED:
+            _say_receipt(turn, payment)
+            return True
+        if payment.status not in PaymentStatus.IN_FLIGHT:
+            return False
+    if payment.status == PaymentStatus.REQUIRES_ACTION:
+        # The borrower never finished the bank's approval; a new attempt replaces it.
+        payment.status = PaymentStatus.CANCELED
+        return False
+    turn.say("payment_in_flight", amount=turn.money(payment.amount_cents))
+    return True
+
+
+def confirm_payment(turn: Turn, payment_id: int) -> None:
+    """YES to "Reply YES to pay": charge exactly once, or explain why not."""
+    session = turn.session
+    if charging.claim(session, payment_id, turn.now):
+        questions.clear(session, turn.borrower.id)
+        # Commit the claim before calling Stripe so racing replies see it.
+        session.commit()
+        payment = session.get(Payment, payment_id)
+        outcome = charging.charge_claimed(session, payment)
+        _say_outcome(turn, payment, outcome)
+        return
+    payment = session.get(Payment, payment_id)
+    if charging.expire_if_stale(session, payment_id, turn.now):
+        questions.clear(session, turn.borrower.id)
+        turn.say("confirmation_expired")
+        offer_payment(turn, payment.amount_cents)
+        return
+    describe_settled(turn, payment)
+
+
+def describe_settled(turn: Turn, payment: Payment | None) -> None:
+    """A YES that found nothing to confirm: say what became of the last payment."""
+    if payment is not None:
+        turn.session.refresh(payment)
+    if payment is not None and payment.status == PaymentStatus.SUCCEEDED:
+        turn.say("already_paid_recently", amount=turn.money(payment.amount_cents),
+                 confirmation=payment.confirmation_code)
+    elif payment is not None and payment.status in PaymentStatus.IN_FLIGHT:
+        turn.say("payment_in_flight", amount=turn.money(payment.amount_cents))
+    else:
+        turn.say("nothing_to_confirm")
+
+
+def cancel_payment(turn: Turn, payment_id: int) -> None:
+    """NO to "Reply YES to pay": nothing is charged."""
+    questions.clear(turn.session, turn.borrower.id)
+    if charging.cancel_pending(turn.session, payment_id):
+        turn.say("payment_canceled")
+    else:
+        describe_settled(turn, turn.session.get(Payment, payment_id))
+
+
+def _say_receipt(turn: Turn, payment: Payment) -> None:
+    account = turn.account
+    turn.session.refresh(account)
+    turn.say("receipt", amount=turn.money(payment.amount_cents),
+             card=turn.card(payment.card_brand, payment.card_last4),
+             reference=account.reference, confirmation=payment.confirmation_code,
+             balance=turn.money(account.balance_cents))
+
+
+def _say_outcome(turn: Turn, payment: Payment, outcome: str) -> None:
+    account = turn.account
+    if outcome == stripe_gateway.SUCCEEDED:
+        _say_receipt(turn, payment)
+    elif outcome == stripe_gateway.DECLINED:
+        url = links.create_link(turn.session, links.UPDATE_CARD, account.id)
+        turn.say("declined", last4=payment.card_last4 or "", link=url)
+    elif outcome == stripe_gateway.AUTHENTICATION_REQUIRED:
+        url = links.create_link(turn.session, links.AUTHENTICATE, account.id, payment.id)
+        turn.say("authentication_required", amount=turn.money(payment.amount_cents), link=url)
+    else:
+        turn.say("stripe_unavailable", amount=turn.money(payment.amount_cents))

@@ -1,0 +1,181 @@
+"""One inbound text, from arrival to reply (the hot path; see DESIGN.md).
+
+    1. find the dealer by the number texted (`To`)
+    2. a MessageSid seen before gets the same reply, without re-processing
+    3. card numbers are redacted before anything is stored or parsed
+    4. compliance keywords (STOP / START / HELP) before any NLU
+    5. opted-out numbers get nothing; a text with a card number gets a warning
+    6. everything else goes to the Rasa agent for this borrower
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.clock import utcnow
+from bot.db import session_scope
+from bot.dialogue.context import primary_account
+from bot.dialogue.replies import reply
+from bot.messaging import keywords
+from bot.messaging.redaction import redact_card_numbers
+from bot.models import Borrower, Dealer, DealerNumber, Message
+from bot.payments import links
+from bot.phones import mask, to_e164
+
+log = logging.getLogger(__name__)
+
+# Rasa turn: (borrower id as conversation id, redacted text) -> reply texts.
+Responder = Callable[[str, str], list[str]]
+
+
+@dataclass(frozen=True)
+class InboundSms:
+    """The fields of Twilio's inbound webhook that we use."""
+
+    from_number: str
+    to_number: str
+    body: str
+    message_sid: str
+
+
+def _find_dealer(session: Session, to_number: str) -> Dealer | None:
+    number = to_e164(to_number)
+    if number is None:
+        return None
+    row = session.execute(
+        select(DealerNumber).where(DealerNumber.phone == number)
+    ).scalar_one_or_none()
+    return row.dealer if row else None
+
+
+def _previous_replies(session: Session, message_sid: str) -> list[str] | None:
+    inbound = session.execute(
+        select(Message).where(Message.message_sid == message_sid)
+    ).scalar_one_or_none()
+    if inbound is None:
+        return None
+    replies = session.execute(
+        select(Message.body).where(Message.in_reply_to_id == inbound.id).order_by(Message.id)
+    ).scalars().all()
+    return list(replies)
+
+
+def _replay(message_sid: str, wait_seconds: float = 5.0) -> list[str]:
+    """The replies already sent for a MessageSid (waiting briefly if still being made)."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        with session_scope() as session:
+            replies = _previous_replies(session, message_sid)
+        if replies or time.monotonic() > deadline:
+            return replies or []
+        time.sleep(0.1)
+
+
+def _store_inbound(session: Session, sms: InboundSms, dealer: Dealer,
+                   borrower: Borrower | None, body: str) -> Message:
+    message = Message(
+        dealer_id=dealer.id, borrower_id=borrower.id if borrower else None,
+        direction="inbound", author="borrower", kind="reply", body=body,
+        message_sid=sms.message_sid or None, from_number=to_e164(sms.from_number) or "",
+        to_number=to_e164(sms.to_number) or "", status="received",
+    )
+    session.add(message)
+    session.flush()
+    return message
+
+
+def _store_replies(session: Session, inbound: Message, texts: list[str]) -> None:
+    for text in texts:
+        session.add(Message(
+            dealer_id=inbound.dealer_id, borrower_id=inbound.borrower_id,
+            direction="outbound", author="bot", kind="reply", body=text,
+            in_reply_to_id=inbound.id, from_number=inbound.to_number,
+            to_number=inbound.from_number, status="sent",
+        ))
+
+
+def _keyword_reply(session: Session, borrower: Borrower, dealer: Dealer, word: str) -> list[str]:
+    if word == keywords.OPT_OUT:
+        if borrower.opted_out:
+            return []  # one confirmation only, ever
+        borrower.opted_out, borrower.opted_out_at = True, utcnow()
+        log.info("opt-out from %s", mask(borrower.phone))
+        return [reply("opted_out", borrower.language, dealer=dealer.name)]
+    if word == keywords.OPT_IN:
+        borrower.opted_out, borrower.opted_out_at = False, None
+        return [reply("opted_in", borrower.language, dealer=dealer.name)]
+    return [reply("help", borrower.language, dealer=dealer.name,
+                  contact=dealer.contact_phone or "")]
+
+
+def _card_warning(session: Session, borrower: Borrower) -> list[str]:
+    account = primary_account(session, borrower)
+    if account is None:
+        return [reply("card_number_warning_no_link", borrower.language)]
+    url = links.create_link(session, links.UPDATE_CARD, account.id)
+    return [reply("card_number_warning", borrower.language, link=url)]
+
+
+def handle_inbound(sms: InboundSms, respond: Responder) -> list[str]:
+    """Process one inbound text and return the reply texts (possibly none)."""
+    body, had_card = redact_card_numbers(sms.body or "")
+    with session_scope() as session:
+        dealer = _find_dealer(session, sms.to_number)
+        if dealer is None:
+            log.warning("text to a number no dealer owns: %s", mask(sms.to_number))
+            return []
+        if sms.message_sid and _previous_replies(session, sms.message_sid) is not None:
+            replay = True
+        else:
+            replay = False
+            phone = to_e164(sms.from_number, dealer.country)
+            borrower = session.execute(
+                select(Borrower).where(Borrower.dealer_id == dealer.id, Borrower.phone == phone)
+            ).scalar_one_or_none() if phone else None
+            try:
+                inbound = _store_inbound(session, sms, dealer, borrower, body)
+                session.commit()
+            except IntegrityError:
+                session.rollback()
+                replay = True
+    if replay:
+        return _replay(sms.message_sid)
+    return _answer(inbound.id, body, had_card, respond)
+
+
+def _answer(inbound_id: int, body: str, had_card: bool, respond: Responder) -> list[str]:
+    """Decide the reply to a stored inbound message, and store the reply."""
+    with session_scope() as session:
+        inbound = session.get(Message, inbound_id)
+        dealer = session.get(Dealer, inbound.dealer_id)
+        borrower = session.get(Borrower, inbound.borrower_id) if inbound.borrower_id else None
+        if borrower is None:
+            texts = [reply("unknown_sender", "en", dealer=dealer.name,
+                           contact=dealer.contact_phone or "")]
+        else:
+            texts = _borrower_reply(session, borrower, dealer, body, had_card)
+            if texts is None:
+                session.commit()
+                texts = respond(str(borrower.id), body)
+        _store_replies(session, inbound, texts)
+    return texts
+
+
+def _borrower_reply(session: Session, borrower: Borrower, dealer: Dealer, body: str,
+                    had_card: bool) -> list[str] | None:
+    """Replies decided before NLU, or None to hand the text to the agent."""
+    word = keywords.classify(body, borrower.opted_out)
+    if word is not None:
+        return _keyword_reply(session, borrower, dealer, word)
+    if borrower.opted_out:
+        return []  # nothing is sent to an opted-out number until START
+    if had_card:
+        return _card_warning(session, borrower)
+    return None

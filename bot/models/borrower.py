@@ -1,0 +1,67 @@
+"""Borrowers (people with phones) and their accounts (loans) at one dealer."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import relationship
+
+from bot.models.base import Base, Timestamped
+
+
+class Borrower(Timestamped, Base):
+    """A person a dealer texts. Matched by E.164 phone within the dealer."""
+
+    __tablename__ = "borrowers"
+    __table_args__ = (UniqueConstraint("dealer_id", "phone", name="uq_borrowers_dealer_phone"),)
+
+    dealer_id = Column(ForeignKey("dealers.id", ondelete="CASCADE"), nullable=False, index=True)
+    name = Column(String(200), nullable=False)
+    phone = Column(String(20), nullable=False, index=True)
+    language = Column(String(2), nullable=False, default="en")
+    timezone = Column(String(64))
+    opted_out = Column(Boolean, nullable=False, default=False)
+    opted_out_at = Column(DateTime)
+    wrong_number = Column(Boolean, nullable=False, default=False)
+
+    dealer = relationship("Dealer")
+    accounts = relationship("Account", back_populates="borrower", order_by="Account.id")
+
+    @property
+    def first_name(self) -> str:
+        """The first word of the name, for a friendly greeting."""
+        return (self.name or "").split(" ")[0]
+
+
+class Account(Timestamped, Base):
+    """A loan: what is owed, what is due and when, and the card on file."""
+
+    __tablename__ = "accounts"
+    __table_args__ = (
+        UniqueConstraint("dealer_id", "reference", name="uq_accounts_dealer_reference"),
+    )
+
+    dealer_id = Column(ForeignKey("dealers.id", ondelete="CASCADE"), nullable=False, index=True)
+    borrower_id = Column(
+        ForeignKey("borrowers.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    reference = Column(String(64), nullable=False)
+    balance_cents = Column(Integer, nullable=False, default=0)
+    amount_due_cents = Column(Integer, nullable=False, default=0)
+    due_date = Column(Date)
+    stripe_customer_id = Column(String(255))
+    stripe_payment_method_id = Column(String(255))
+    card_brand = Column(String(32))
+    card_last4 = Column(String(4))
+
+    dealer = relationship("Dealer")
+    borrower = relationship("Borrower", back_populates="accounts")
+    payments = relationship("Payment", back_populates="account", order_by="Payment.id")

@@ -1,0 +1,38 @@
+"""The message log (every text in and out) and each borrower's open question."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text
+
+from bot.models.base import Base, Timestamped
+
+
+class Message(Timestamped, Base):
+    """One SMS, inbound or outbound. `body` is always redacted before storage."""
+
+    __tablename__ = "messages"
+
+    dealer_id = Column(ForeignKey("dealers.id", ondelete="CASCADE"), index=True)
+    borrower_id = Column(ForeignKey("borrowers.id", ondelete="CASCADE"), index=True)
+    account_id = Column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    direction = Column(String(10), nullable=False)  # inbound | outbound
+    author = Column(String(10), nullable=False)  # borrower | bot | staff | system
+    kind = Column(String(30), nullable=False, default="reply")
+    body = Column(Text, nullable=False, default="")
+    message_sid = Column(String(64), unique=True)
+    in_reply_to_id = Column(ForeignKey("messages.id", ondelete="SET NULL"), index=True)
+    from_number = Column(String(32))
+    to_number = Column(String(32))
+    status = Column(String(20), nullable=False, default="received")
+    error_code = Column(Integer)
+
+
+class ConversationState(Base):
+    """What the bot last asked a borrower, so YES/NO always refers to it."""
+
+    __tablename__ = "conversation_states"
+
+    borrower_id = Column(ForeignKey("borrowers.id", ondelete="CASCADE"), primary_key=True)
+    awaiting = Column(String(30))  # e.g. "payment_confirmation"; NULL when nothing is asked
+    awaiting_ref = Column(Integer)  # the row the question is about (a payment id, ...)
+    asked_at = Column(DateTime)

@@ -1,0 +1,78 @@
+"""Payments (one row per attempt to charge) and the ledger they post to."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import relationship
+
+from bot.models.base import Base, Timestamped
+
+
+class PaymentStatus:
+    """The life of a payment row.
+
+    pending -> processing -> succeeded | failed | requires_action | unknown
+    pending -> canceled | expired
+    `unknown` means Stripe's answer never arrived; `textpay reconcile` settles it.
+    """
+
+    PENDING = "pending"
+    PROCESSING = "processing"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    REQUIRES_ACTION = "requires_action"
+    UNKNOWN = "unknown"
+    CANCELED = "canceled"
+    EXPIRED = "expired"
+
+    OPEN = (PENDING,)
+    IN_FLIGHT = (PROCESSING, UNKNOWN, REQUIRES_ACTION)
+
+
+def new_idempotency_key() -> str:
+    """A key unique across databases (integer ids repeat between environments)."""
+    return f"textpay-{uuid.uuid4().hex}"
+
+
+class Payment(Timestamped, Base):
+    """One attempt to charge the card on file for an account."""
+
+    __tablename__ = "payments"
+
+    dealer_id = Column(ForeignKey("dealers.id", ondelete="CASCADE"), nullable=False, index=True)
+    account_id = Column(ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True)
+    amount_cents = Column(Integer, nullable=False)
+    status = Column(String(20), nullable=False, default=PaymentStatus.PENDING, index=True)
+    source = Column(String(20), nullable=False, default="sms")
+    stripe_payment_intent_id = Column(String(255), index=True)
+    idempotency_key = Column(String(64), nullable=False, unique=True, default=new_idempotency_key)
+    # A plain category (declined, authentication_required, stripe_unavailable),
+    # never Stripe's decline code: borrowers and logs get no more than that.
+    failure_reason = Column(String(40))
+    card_brand = Column(String(32))
+    card_last4 = Column(String(4))
+    confirmed_at = Column(DateTime)
+    settled_at = Column(DateTime)
+
+    account = relationship("Account", back_populates="payments")
+
+    @property
+    def confirmation_code(self) -> str:
+        """The number a borrower can quote to staff: TP + the payment id."""
+        return f"TP{self.id:06d}"
+
+
+class LedgerEntry(Timestamped, Base):
+    """An append-only record of every change to an account's balance."""
+
+    __tablename__ = "ledger_entries"
+
+    account_id = Column(ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True)
+    payment_id = Column(ForeignKey("payments.id", ondelete="SET NULL"), unique=True)
+    kind = Column(String(20), nullable=False)
+    # Negative amounts reduce what the borrower owes.
+    amount_cents = Column(Integer, nullable=False)
+    balance_after_cents = Column(Integer, nullable=False)
+    description = Column(String(200))

@@ -1,0 +1,58 @@
+"""Replacing the card on file, and finishing payments the bank must approve."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.orm import Session
+
+from bot.dialogue.replies import reply
+from bot.messaging.outbound import SendRefused, send_sms
+from bot.models import Account, Payment, PaymentStatus
+from bot.money import format_cents
+from bot.payments import charging, stripe_gateway
+
+log = logging.getLogger(__name__)
+
+
+def _notify(session: Session, account: Account, key: str, **values: object) -> None:
+    borrower = account.borrower
+    try:
+        send_sms(session, borrower, reply(key, borrower.language, **values),
+                 kind="notice", account_id=account.id)
+    except SendRefused as refused:
+        log.info("notice %s not sent: %s", key, refused.reason)
+
+
+def save_new_card(session: Session, account: Account, payment_method_id: str) -> None:
+    """Make a PaymentMethod the account's card on file and confirm it by text."""
+    customer_id = stripe_gateway.ensure_customer(
+        account.stripe_customer_id, account.borrower.name, account.reference)
+    card = stripe_gateway.attach_card(customer_id, payment_method_id)
+    account.stripe_customer_id = customer_id
+    account.stripe_payment_method_id = payment_method_id
+    account.card_brand, account.card_last4 = card.brand, card.last4
+    session.flush()
+    _notify(session, account, "card_saved", brand=card.brand, last4=card.last4,
+            reference=account.reference)
+
+
+def finish_authenticated(session: Session, payment: Payment,
+                         result: stripe_gateway.ChargeResult) -> None:
+    """Record a payment the borrower approved with their bank; text the receipt."""
+    charging.record_outcome(session, payment, result)
+    account = session.get(Account, payment.account_id)
+    if payment.status == PaymentStatus.SUCCEEDED:
+        send_receipt(session, payment, account)
+
+
+def send_receipt(session: Session, payment: Payment, account: Account) -> None:
+    """Text the borrower a receipt for a payment that succeeded outside a reply."""
+    language = account.borrower.language
+    currency = account.dealer.currency
+    card = reply("card_phrase", language, brand=payment.card_brand or "card",
+                 last4=payment.card_last4 or "")
+    _notify(session, account, "receipt", amount=format_cents(payment.amount_cents, currency,
+                                                             language),
+            card=card, reference=account.reference, confirmation=payment.confirmation_code,
+            balance=format_cents(account.balance_cents, currency, language))

@@ -1,0 +1,205 @@
+"""Charging the card on file, exactly once.
+
+The life of a payment (see PaymentStatus):
+
+1. `offer_payment` decides the amount and stores a *pending* row when the bot
+   asks "Reply YES to pay $150.00 with Visa 4242".
+2. `claim` moves it pending -> processing with one conditional UPDATE, so
+   when many YES replies race (several workers, retries), exactly one wins;
+   a stale row (older than the confirmation TTL) can never be claimed.
+3. `charge_claimed` asks Stripe with the row's idempotency key and records
+   the answer; only Stripe saying "succeeded" posts to the ledger, and the
+   ledger accepts one entry per payment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.clock import utcnow
+from bot.models import Account, Dealer, Payment, PaymentStatus
+from bot.payments import ledger, stripe_gateway
+from bot.settings import get_settings
+
+# Words a borrower may use instead of a number (from bot/nlu's amount entity).
+SYMBOLIC_AMOUNTS = ("balance", "amount_due", "half")
+
+
+@dataclass(frozen=True)
+class AmountDecision:
+    """What the bot should do with the amount a borrower asked to pay."""
+
+    kind: str  # ok | over_balance | below_minimum | nothing_owed
+    amount_cents: int
+
+
+def default_amount(account: Account) -> int:
+    """What "pay" means without an amount: the amount due, else the balance."""
+    if 0 < account.amount_due_cents <= account.balance_cents:
+        return account.amount_due_cents
+    return account.balance_cents
+
+
+def resolve_requested(requested: int | str | None, account: Account) -> int:
+    """Turn the NLU's amount (cents, or a word such as "half") into cents."""
+    if requested is None or requested == "amount_due":
+        return default_amount(account)
+    if requested == "balance":
+        return account.balance_cents
+    if requested == "half":
+        return (default_amount(account) + 1) // 2
+    return int(requested)
+
+
+def decide_amount(requested_cents: int, account: Account, dealer: Dealer) -> AmountDecision:
+    """Check an amount against the balance and the dealer's minimum payment."""
+    balance = account.balance_cents
+    if balance <= 0:
+        return AmountDecision("nothing_owed", 0)
+    if requested_cents > balance:
+        return AmountDecision("over_balance", balance)
+    # Paying off a balance smaller than the minimum is always allowed.
+    minimum = min(dealer.minimum_payment_cents, balance)
+    if requested_cents < minimum:
+        return AmountDecision("below_minimum", minimum)
+    return AmountDecision("ok", requested_cents)
+
+
+def in_flight_payment(session: Session, account: Account) -> Payment | None:
+    """A payment whose outcome is not known yet (blocks new charges)."""
+    return session.execute(
+        select(Payment)
+        .where(Payment.account_id == account.id, Payment.status.in_(PaymentStatus.IN_FLIGHT))
+        .order_by(Payment.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def create_pending(session: Session, account: Account, amount_cents: int) -> Payment:
+    """Store the payment the bot is about to ask the borrower to confirm.
+
+    Any older pending row for the account is canceled first: only the latest
+    question can be answered YES.
+    """
+    session.execute(
+        update(Payment)
+        .where(Payment.account_id == account.id, Payment.status == PaymentStatus.PENDING)
+        .values(status=PaymentStatus.CANCELED, updated_at=utcnow())
+    )
+    payment = Payment(
+        dealer_id=account.dealer_id,
+        account_id=account.id,
+        amount_cents=amount_cents,
+        status=PaymentStatus.PENDING,
+        card_brand=account.card_brand,
+        card_last4=account.card_last4,
+    )
+    session.add(payment)
+    session.flush()
+    return payment
+
+
+def cancel_pending(session: Session, payment_id: int) -> bool:
+    """NO to a confirmation: the pending row is canceled (True if it was pending)."""
+    result = session.execute(
+        update(Payment)
+        .where(Payment.id == payment_id, Payment.status == PaymentStatus.PENDING)
+        .values(status=PaymentStatus.CANCELED, updated_at=utcnow())
+    )
+    return result.rowcount == 1
+
+
+def confirmation_deadline(now: datetime | None = None) -> datetime:
+    """Pending rows created before this moment are too old to charge."""
+    ttl = timedelta(minutes=get_settings().confirmation_ttl_minutes)
+    return (now or utcnow()) - ttl
+
+
+def claim(session: Session, payment_id: int, now: datetime | None = None) -> bool:
+    """Move one fresh pending payment to processing. Only one caller ever wins."""
+    now = now or utcnow()
+    result = session.execute(
+        update(Payment)
+        .where(
+            Payment.id == payment_id,
+            Payment.status == PaymentStatus.PENDING,
+            Payment.created_at >= confirmation_deadline(now),
+        )
+        .values(status=PaymentStatus.PROCESSING, confirmed_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def expire_if_stale(session: Session, payment_id: int, now: datetime | None = None) -> bool:
+    """Mark a pending payment expired when its confirmation window has passed."""
+    result = session.execute(
+        update(Payment)
+        .where(
+            Payment.id == payment_id,
+            Payment.status == PaymentStatus.PENDING,
+            Payment.created_at < confirmation_deadline(now),
+        )
+        .values(status=PaymentStatus.EXPIRED, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def charge_claimed(session: Session, payment: Payment) -> str:
+    """Charge a claimed (processing) payment through Stripe and record the outcome.
+
+    Returns the outcome (stripe_gateway.SUCCEEDED, DECLINED, ...). The caller
+    must have committed the claim first so racing requests see it.
+    """
+    account = session.get(Account, payment.account_id)
+    dealer = session.get(Dealer, payment.dealer_id)
+    result = stripe_gateway.charge_card(
+        amount_cents=payment.amount_cents,
+        currency=dealer.currency,
+        customer_id=account.stripe_customer_id,
+        payment_method_id=account.stripe_payment_method_id,
+        idempotency_key=payment.idempotency_key,
+        metadata={
+            "textpay_key": payment.idempotency_key,
+            "textpay_payment_id": str(payment.id),
+            "account_reference": account.reference,
+        },
+    )
+    record_outcome(session, payment, result)
+    return result.outcome
+
+
+_STATUS_FOR_OUTCOME = {
+    stripe_gateway.DECLINED: PaymentStatus.FAILED,
+    stripe_gateway.AUTHENTICATION_REQUIRED: PaymentStatus.REQUIRES_ACTION,
+    stripe_gateway.UNAVAILABLE: PaymentStatus.UNKNOWN,
+    stripe_gateway.PROCESSING: PaymentStatus.UNKNOWN,
+}
+
+_FAILURE_REASON = {
+    stripe_gateway.DECLINED: "declined",
+    stripe_gateway.AUTHENTICATION_REQUIRED: "authentication_required",
+    stripe_gateway.UNAVAILABLE: "stripe_unavailable",
+}
+
+
+def record_outcome(
+    session: Session, payment: Payment, result: stripe_gateway.ChargeResult
+) -> None:
+    """Apply Stripe's answer to a payment; only `succeeded` touches the ledger."""
+    if result.payment_intent_id:
+        payment.stripe_payment_intent_id = result.payment_intent_id
+    if result.outcome == stripe_gateway.SUCCEEDED:
+        ledger.record_payment(session, payment)
+        return
+    if payment.status == PaymentStatus.SUCCEEDED:
+        return  # a late failure report never undoes a recorded success
+    payment.status = _STATUS_FOR_OUTCOME[result.outcome]
+    payment.failure_reason = _FAILURE_REASON.get(result.outcome)
+    payment.updated_at = utcnow()
+    session.flush()

@@ -1,0 +1,68 @@
+"""Signed, expiring, single-use links sent by text.
+
+A card number must never travel by SMS, so a new card (or a bank's approval
+of a payment) is collected on a page we link to. The URL carries a token
+signed with SECRET_KEY that names a `SecureLink` row; the row makes the link
+single-use and lets it expire.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from bot.clock import utcnow
+from bot.models import SecureLink
+from bot.settings import get_settings
+
+UPDATE_CARD = "update_card"
+AUTHENTICATE = "authenticate"
+LIFETIME = timedelta(hours=24)
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(get_settings().secret_key, salt="textpay-secure-link")
+
+
+def base_url() -> str:
+    """Where borrowers' browsers reach us (PUBLIC_URL, or the local demo)."""
+    return get_settings().public_url or "http://127.0.0.1:5000"
+
+
+def create_link(session: Session, purpose: str, account_id: int,
+                payment_id: int | None = None) -> str:
+    """Store a new single-use link and return its full URL."""
+    nonce = secrets.token_hex(16)
+    session.add(SecureLink(nonce=nonce, purpose=purpose, account_id=account_id,
+                           payment_id=payment_id, expires_at=utcnow() + LIFETIME))
+    session.flush()
+    token = _serializer().dumps({"n": nonce})
+    path = "card" if purpose == UPDATE_CARD else "approve"
+    return f"{base_url()}/secure/{path}/{token}"
+
+
+def find_link(session: Session, token: str, purpose: str) -> SecureLink | None:
+    """The unused, unexpired link behind a token, or None (forged, used, expired)."""
+    try:
+        nonce = _serializer().loads(token)["n"]
+    except (BadSignature, KeyError, TypeError):
+        return None
+    link = session.query(SecureLink).filter_by(nonce=nonce, purpose=purpose).one_or_none()
+    if link is None or link.used_at is not None or link.expires_at < utcnow():
+        return None
+    return link
+
+
+def use_link(session: Session, link: SecureLink) -> bool:
+    """Mark a link used; False if another request used it first."""
+    result = session.execute(
+        update(SecureLink)
+        .where(SecureLink.id == link.id, SecureLink.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1

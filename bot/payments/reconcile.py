@@ -1,0 +1,71 @@
+"""Settle payments whose outcome we never heard (`textpay reconcile`).
+
+A charge whose answer was lost (timeout, 500, a crash after the claim) is
+left `unknown` or `processing`. Stripe is the truth: we look the intent up by
+the idempotency key we sent; if Stripe never saw it, nothing was charged.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from datetime import datetime, timedelta
+
+import stripe
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from bot.clock import utcnow
+from bot.models import Account, Payment, PaymentStatus
+from bot.payments import cards, charging, stripe_gateway
+
+log = logging.getLogger(__name__)
+
+# A claimed payment older than this without an answer is treated as lost.
+STUCK_AFTER = timedelta(minutes=2)
+
+
+def settle_unknown(session: Session, payment: Payment) -> str:
+    """Ask Stripe about one payment and record what it says; returns the new status."""
+    try:
+        if payment.stripe_payment_intent_id:
+            result = stripe_gateway.retrieve_outcome(payment.stripe_payment_intent_id)
+        else:
+            result = stripe_gateway.find_intent_for(payment.idempotency_key)
+    except stripe.StripeError as error:
+        log.warning("reconcile: stripe still unavailable (%s)", type(error).__name__)
+        return payment.status
+    if result is None:
+        payment.status = PaymentStatus.FAILED
+        payment.failure_reason = "not_charged"
+        payment.updated_at = utcnow()
+    elif result.outcome in (stripe_gateway.PROCESSING, stripe_gateway.UNAVAILABLE):
+        payment.stripe_payment_intent_id = result.payment_intent_id
+    else:
+        charging.record_outcome(session, payment, result)
+    session.flush()
+    return payment.status
+
+
+def payments_to_settle(session: Session, now: datetime | None = None) -> list[Payment]:
+    """Unknown payments, and processing ones stuck longer than STUCK_AFTER."""
+    now = now or utcnow()
+    return list(session.execute(
+        select(Payment).where(or_(
+            Payment.status == PaymentStatus.UNKNOWN,
+            (Payment.status == PaymentStatus.PROCESSING) & (Payment.updated_at < now - STUCK_AFTER),
+        )).order_by(Payment.id)
+    ).scalars())
+
+
+def reconcile(session: Session, now: datetime | None = None) -> dict[str, int]:
+    """Settle every payment whose outcome is unknown; count the results by status."""
+    counts: Counter[str] = Counter()
+    for payment in payments_to_settle(session, now):
+        status = settle_unknown(session, payment)
+        if status == PaymentStatus.SUCCEEDED:
+            # The borrower was told it had not gone through; now it has.
+            cards.send_receipt(session, payment, session.get(Account, payment.account_id))
+        counts[status] += 1
+        session.commit()
+    return dict(counts)

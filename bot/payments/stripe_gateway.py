@@ -1,0 +1,203 @@
+"""Stripe, through the official SDK: charge a stored card, read a card's brand.
+
+Everything Stripe-specific stays in this module; the rest of textpay sees
+plain results (`ChargeResult`) and never a Stripe decline code, which
+borrowers must not be shown and logs need not keep.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import cache
+
+import stripe
+
+from bot.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+# Outcomes a charge can have, as the rest of the app understands them.
+SUCCEEDED = "succeeded"
+DECLINED = "declined"
+AUTHENTICATION_REQUIRED = "authentication_required"
+UNAVAILABLE = "unavailable"  # Stripe's answer never came: it may or may not have charged
+PROCESSING = "processing"
+
+
+@dataclass(frozen=True)
+class ChargeResult:
+    """What happened when we asked Stripe to charge a card."""
+
+    outcome: str
+    payment_intent_id: str | None = None
+
+
+@dataclass(frozen=True)
+class CardOnFile:
+    """The brand and last four digits of a stored card (never the number)."""
+
+    brand: str
+    last4: str
+
+
+@cache
+def _client(api_key: str, api_base: str | None) -> stripe.StripeClient:
+    addresses = {"api": api_base} if api_base else None
+    return stripe.StripeClient(
+        api_key,
+        base_addresses=addresses,
+        # The SDK retries network failures with the same idempotency key.
+        max_network_retries=1,
+        http_client=stripe.RequestsClient(timeout=(3.05, 20)),
+    )
+
+
+def client() -> stripe.StripeClient:
+    """The Stripe client for the configured key and API address."""
+    settings = get_settings()
+    key = settings.stripe_secret_key or ("sk_test_demo" if settings.demo_mode else None)
+    if not key:
+        raise stripe.AuthenticationError("STRIPE_SECRET_KEY is not set")
+    return _client(key, settings.stripe_api_base)
+
+
+def _outcome_of_status(status: str) -> str:
+    if status == "succeeded":
+        return SUCCEEDED
+    if status == "requires_action":
+        return AUTHENTICATION_REQUIRED
+    if status in ("processing", "requires_capture"):
+        return PROCESSING
+    return DECLINED
+
+
+def charge_card(
+    *,
+    amount_cents: int,
+    currency: str,
+    customer_id: str,
+    payment_method_id: str,
+    idempotency_key: str,
+    metadata: dict[str, str],
+) -> ChargeResult:
+    """Charge a stored card off-session, exactly once per idempotency key."""
+    params = {
+        "amount": amount_cents,
+        "currency": currency.lower(),
+        "customer": customer_id,
+        "payment_method": payment_method_id,
+        "off_session": True,
+        "confirm": True,
+        "metadata": metadata,
+    }
+    try:
+        intent = client().v1.payment_intents.create(
+            params=params, options={"idempotency_key": idempotency_key}
+        )
+    except stripe.CardError as error:
+        # Real Stripe raises authentication_required; localstripe answers
+        # requires_action instead (handled below). Both mean "finish on a page".
+        intent_id = getattr(getattr(error, "error", None), "payment_intent", None)
+        intent_id = getattr(intent_id, "id", intent_id)
+        if error.code == "authentication_required":
+            return ChargeResult(AUTHENTICATION_REQUIRED, intent_id)
+        log.info("card declined", extra={"idempotency_key": idempotency_key})
+        return ChargeResult(DECLINED, intent_id)
+    except (stripe.APIConnectionError, stripe.APIError, stripe.RateLimitError) as error:
+        log.warning("stripe unavailable: %s", type(error).__name__)
+        return ChargeResult(UNAVAILABLE)
+    return ChargeResult(_outcome_of_status(intent.status), intent.id)
+
+
+def retrieve_outcome(payment_intent_id: str) -> ChargeResult:
+    """Ask Stripe what became of a PaymentIntent (used by reconcile and webhooks)."""
+    intent = client().v1.payment_intents.retrieve(payment_intent_id)
+    return ChargeResult(_outcome_of_status(intent.status), intent.id)
+
+
+def find_intent_for(idempotency_key: str) -> ChargeResult | None:
+    """Find the PaymentIntent we created with this key, if Stripe ever got it.
+
+    Every intent carries `metadata.textpay_key`. Real Stripe can search by
+    metadata; the emulator cannot, so fall back to scanning recent intents.
+    """
+    query = f"metadata['textpay_key']:'{idempotency_key}'"
+    try:
+        found = client().v1.payment_intents.search(params={"query": query}).data
+    except stripe.InvalidRequestError:
+        found = [
+            intent
+            for intent in client().v1.payment_intents.list(params={"limit": 100}).auto_paging_iter()
+            if (intent.metadata or {}).get("textpay_key") == idempotency_key
+        ]
+    if not found:
+        return None
+    return ChargeResult(_outcome_of_status(found[0].status), found[0].id)
+
+
+def card_on_file(payment_method_id: str) -> CardOnFile:
+    """Brand and last4 of a stored PaymentMethod ("Visa", "4242")."""
+    method = client().v1.payment_methods.retrieve(payment_method_id)
+    card = method.card
+    return CardOnFile(brand=(card.brand or "card").title(), last4=card.last4)
+
+
+def ensure_customer(customer_id: str | None, name: str, reference: str) -> str:
+    """The account's Stripe customer, created when it has none yet."""
+    if customer_id:
+        return customer_id
+    customer = client().v1.customers.create(
+        params={"name": name, "metadata": {"account_reference": reference}}
+    )
+    return customer.id
+
+
+def attach_card(customer_id: str, payment_method_id: str) -> CardOnFile:
+    """Attach a PaymentMethod to a customer (if needed) and describe the card."""
+    method = client().v1.payment_methods.retrieve(payment_method_id)
+    if getattr(method, "customer", None) != customer_id:
+        method = client().v1.payment_methods.attach(
+            payment_method_id, params={"customer": customer_id}
+        )
+    return CardOnFile(brand=(method.card.brand or "card").title(), last4=method.card.last4)
+
+
+def emulator_card(number: str, exp_month: int, exp_year: int, cvc: str) -> str:
+    """Create a test card in the emulator (stand-in for Stripe's hosted page)."""
+    method = client().v1.payment_methods.create(params={
+        "type": "card",
+        "card": {"number": number, "exp_month": exp_month, "exp_year": exp_year, "cvc": cvc},
+    })
+    return method.id
+
+
+def emulator_authenticate(payment_intent_id: str) -> ChargeResult:
+    """Complete 3-D Secure in the emulator (stand-in for the bank's page)."""
+    intent = client().v1.payment_intents.retrieve(payment_intent_id)
+    if intent.status == "requires_action":
+        client().raw_request(
+            "post", f"/v1/payment_intents/{payment_intent_id}/_authenticate",
+            client_secret=intent.client_secret, success="true",
+        )
+    return retrieve_outcome(payment_intent_id)
+
+
+def client_secret(payment_intent_id: str) -> str:
+    """The client secret Stripe.js needs to finish a payment on the borrower's phone."""
+    return client().v1.payment_intents.retrieve(payment_intent_id).client_secret
+
+
+def checkout_setup_url(customer_id: str, success_url: str, cancel_url: str,
+                       metadata: dict[str, str]) -> str:
+    """A Stripe-hosted Checkout page (setup mode) where the borrower adds a card."""
+    session = client().v1.checkout.sessions.create(params={
+        "mode": "setup",
+        "customer": customer_id,
+        "currency": "usd",
+        "payment_method_types": ["card"],
+        "success_url": success_url,
+        "cancel_url": cancel_url,
+        "metadata": metadata,
+    })
+    return session.url

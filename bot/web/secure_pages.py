@@ -1,0 +1,131 @@
+"""The pages behind the secure links we text: add a card, approve a payment.
+
+In production the card page hands over to Stripe Checkout (setup mode) and the
+approval page uses Stripe.js; neither card number nor bank login ever touches
+our servers. The Stripe emulator has neither, so in demo and test mode these
+pages stand in for them and talk to the emulator directly.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import stripe
+from flask import Blueprint, abort, redirect, render_template, request
+from flask.typing import ResponseReturnValue
+from sqlalchemy.orm import Session
+
+from bot.db import session_scope
+from bot.models import Account, Payment, SecureLink
+from bot.money import format_cents
+from bot.payments import cards, links, stripe_gateway
+from bot.settings import get_settings
+
+log = logging.getLogger(__name__)
+bp = Blueprint("secure", __name__, url_prefix="/secure")
+
+TEST_CARDS = {
+    "4242424242424242": "Visa 4242 (succeeds)",
+    "5555555555554444": "Mastercard 4444 (succeeds)",
+    "4000000000000341": "Visa 0341 (declines)",
+    "4000002760003184": "Visa 3184 (asks the bank to approve)",
+}
+
+
+def _link_or_404(session: Session, token: str, purpose: str) -> SecureLink:
+    link = links.find_link(session, token, purpose)
+    if link is None:
+        abort(404)
+    return link
+
+
+@bp.errorhandler(404)
+def _expired(_error: Exception) -> ResponseReturnValue:
+    return render_template("secure/expired.html"), 404
+
+
+@bp.get("/card/<token>")
+def card_form(token: str) -> ResponseReturnValue:
+    """Start adding a card: Stripe Checkout, or the emulator's stand-in form."""
+    with session_scope() as session:
+        link = _link_or_404(session, token, links.UPDATE_CARD)
+        account = session.get(Account, link.account_id)
+        if not get_settings().stripe_emulated:
+            customer = stripe_gateway.ensure_customer(
+                account.stripe_customer_id, account.borrower.name, account.reference)
+            account.stripe_customer_id = customer
+            done = f"{links.base_url()}/secure/done"
+            url = stripe_gateway.checkout_setup_url(
+                customer, success_url=done, cancel_url=done,
+                metadata={"textpay_link": link.nonce, "textpay_account_id": str(account.id)})
+            return redirect(url, code=303)
+        return render_template("secure/card.html", token=token, reference=account.reference,
+                               test_cards=TEST_CARDS, error=None)
+
+
+@bp.post("/card/<token>")
+def card_submit(token: str) -> ResponseReturnValue:
+    """Emulator stand-in: save the chosen test card as the card on file."""
+    if not get_settings().stripe_emulated:
+        abort(404)
+    number = request.form.get("card", "")
+    with session_scope() as session:
+        link = _link_or_404(session, token, links.UPDATE_CARD)
+        account = session.get(Account, link.account_id)
+        if number not in TEST_CARDS:
+            return render_template("secure/card.html", token=token, reference=account.reference,
+                                   test_cards=TEST_CARDS, error="Please choose a card."), 400
+        if not links.use_link(session, link):
+            abort(404)
+        try:
+            method = stripe_gateway.emulator_card(number, 12, 2034, "123")
+            cards.save_new_card(session, account, method)
+        except stripe.StripeError as error:
+            log.warning("card not saved: %s", type(error).__name__)
+            session.rollback()
+            return render_template("secure/card.html", token=token, reference=account.reference,
+                                   test_cards=TEST_CARDS,
+                                   error="That card could not be saved. Please try another."), 400
+        brand, last4 = account.card_brand, account.card_last4
+    return render_template("secure/done.html", message=f"Your {brand} ending {last4} is saved.")
+
+
+@bp.get("/done")
+def done() -> ResponseReturnValue:
+    """Where Stripe Checkout sends the borrower back."""
+    return render_template("secure/done.html", message="Thank you. You can close this page.")
+
+
+@bp.get("/approve/<token>")
+def approve_form(token: str) -> ResponseReturnValue:
+    """Ask the borrower to approve a payment their bank flagged."""
+    settings = get_settings()
+    with session_scope() as session:
+        link = _link_or_404(session, token, links.AUTHENTICATE)
+        payment = session.get(Payment, link.payment_id)
+        account = session.get(Account, link.account_id)
+        amount = format_cents(payment.amount_cents, account.dealer.currency)
+        secret = None
+        if not settings.stripe_emulated and payment.stripe_payment_intent_id:
+            secret = stripe_gateway.client_secret(payment.stripe_payment_intent_id)
+        return render_template("secure/approve.html", token=token, amount=amount,
+                               reference=account.reference, client_secret=secret,
+                               emulated=settings.stripe_emulated)
+
+
+@bp.post("/approve/<token>")
+def approve_submit(token: str) -> ResponseReturnValue:
+    """Emulator stand-in for the bank's approval page."""
+    if not get_settings().stripe_emulated:
+        abort(404)
+    with session_scope() as session:
+        link = _link_or_404(session, token, links.AUTHENTICATE)
+        if not links.use_link(session, link):
+            abort(404)
+        payment = session.get(Payment, link.payment_id)
+        result = stripe_gateway.emulator_authenticate(payment.stripe_payment_intent_id)
+        cards.finish_authenticated(session, payment, result)
+        ok = result.outcome == stripe_gateway.SUCCEEDED
+    message = "Payment approved. We've texted you a receipt." if ok else \
+        "The payment was not approved. Nothing was charged."
+    return render_template("secure/done.html", message=message)
