@@ -2,24 +2,46 @@
 
 from bot.models.base import Base
 from bot.models.borrower import Account, Borrower
+from bot.models.campaign import MessageTemplate, Reminder, ScheduleStep, SurveyResponse
 from bot.models.dealer import ApiKey, Dealer, DealerNumber
+from bot.models.dispute import Dispute, PaymentClaim
+from bot.models.escalation import Escalation, EscalationReason, EscalationStatus
 from bot.models.link import SecureLink
 from bot.models.message import ConversationState, Message
 from bot.models.payment import LedgerEntry, Payment, PaymentStatus
+from bot.models.plan import Installment, Plan, PlanStatus
+from bot.models.promise import Promise
 from bot.models.stripe_event import StripeEvent
+from bot.models.user import AuditEntry, CallLog, User
 
 __all__ = [
     "Account",
     "ApiKey",
+    "AuditEntry",
     "Base",
     "Borrower",
+    "CallLog",
     "ConversationState",
     "Dealer",
     "DealerNumber",
+    "Dispute",
+    "Escalation",
+    "EscalationReason",
+    "EscalationStatus",
+    "Installment",
     "LedgerEntry",
     "Message",
+    "MessageTemplate",
     "Payment",
+    "PaymentClaim",
     "PaymentStatus",
+    "Plan",
+    "PlanStatus",
+    "Promise",
+    "Reminder",
+    "ScheduleStep",
     "SecureLink",
     "StripeEvent",
+    "SurveyResponse",
+    "User",
 ]

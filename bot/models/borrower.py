@@ -31,6 +31,10 @@ class Borrower(Timestamped, Base):
     opted_out = Column(Boolean, nullable=False, default=False)
     opted_out_at = Column(DateTime)
     wrong_number = Column(Boolean, nullable=False, default=False)
+    # The carrier says this is not a textable number (Twilio 21211 / 21614).
+    invalid_number = Column(Boolean, nullable=False, default=False)
+    last_inbound_at = Column(DateTime)
+    last_survey_at = Column(DateTime)
 
     dealer = relationship("Dealer")
     accounts = relationship("Account", back_populates="borrower", order_by="Account.id")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, Column, DateTime, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import relationship
 
 from bot.models.base import Base, Timestamped
@@ -20,6 +20,32 @@ class Dealer(Timestamped, Base):
     minimum_payment_cents = Column(Integer, nullable=False, default=1000)
     contact_phone = Column(String(20))
     collector_mode = Column(String(20), nullable=False, default="first_party")
+
+    # Plan rules: what the bot may offer when a borrower asks to split a payment.
+    plan_max_installments = Column(Integer, nullable=False, default=4)
+    plan_min_installment_cents = Column(Integer, nullable=False, default=2500)
+    plan_max_days = Column(Integer, nullable=False, default=60)
+    plan_frequencies = Column(String(60), nullable=False, default="weekly,biweekly,monthly")
+    # Promises and "I already paid": how long collection messages pause.
+    promise_max_days = Column(Integer, nullable=False, default=14)
+    already_paid_pause_days = Column(Integer, nullable=False, default=5)
+    # Reminders: local send time, quiet hours (never tighter than 08:00-21:00
+    # is allowed to be loosened), and a cap per account per 7 days.
+    send_time = Column(String(5), nullable=False, default="10:00")
+    quiet_start = Column(String(5), nullable=False, default="21:00")
+    quiet_end = Column(String(5), nullable=False, default="08:00")
+    reminder_cap_per_week = Column(Integer, nullable=False, default=3)
+    messages_per_second = Column(Float, nullable=False, default=1.0)
+    # Staff: when people answer, and how fast an escalation should be picked up.
+    business_hours = Column(String(120), nullable=False, default="Mon-Fri 09:00-18:00")
+    response_target_minutes = Column(Integer, nullable=False, default=60)
+    quick_replies = Column(JSON, nullable=False, default=list)
+    survey_enabled = Column(Boolean, nullable=False, default=False)
+
+    @property
+    def allowed_frequencies(self) -> list[str]:
+        """The plan frequencies this dealer allows (weekly, biweekly, monthly)."""
+        return [f.strip() for f in (self.plan_frequencies or "").split(",") if f.strip()]
 
     numbers = relationship("DealerNumber", back_populates="dealer", cascade="all, delete-orphan")
     api_keys = relationship("ApiKey", back_populates="dealer", cascade="all, delete-orphan")
