@@ -72,7 +72,7 @@ def pause_reason(session: Session, account: Account, today: date) -> str | None:
         return TAKEN_OVER
     if open_dispute(session, account.id) is not None:
         return DISPUTE
-    if account.balance_cents <= 0:
+    if account.balance_cents <= 0 or account.amount_due_cents <= 0:
         return PAID
     if open_promise(session, account.id, today) is not None:
         return PROMISE

@@ -83,8 +83,7 @@ def take_over(session: Session, escalation: Escalation, *, holder_name: str,
 
 
 def hand_back(session: Session, escalation: Escalation, note: str | None = None) -> Escalation:
-    """The bot answers again; the escalation (and any other active one for the
-    borrower held by the same person) is resolved."""
+    """The bot answers again and the escalation is resolved, keeping the note."""
     now = utcnow()
     escalation.status = EscalationStatus.RESOLVED
     escalation.resolved_at = now

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot import escalations
 from bot.clock import utcnow
 from bot.db import session_scope
 from bot.dialogue.context import primary_account
@@ -176,6 +177,8 @@ def _borrower_reply(session: Session, borrower: Borrower, dealer: Dealer, body: 
         return _keyword_reply(session, borrower, dealer, word)
     if borrower.opted_out:
         return []  # nothing is sent to an opted-out number until START
+    if escalations.taken_over(session, borrower.id) is not None:
+        return []  # staff hold the conversation: stored and shown, never answered by the bot
     if had_card:
         return _card_warning(session, borrower)
     return None
