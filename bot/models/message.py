@@ -36,3 +36,7 @@ class ConversationState(Base):
     awaiting = Column(String(30))  # e.g. "payment_confirmation"; NULL when nothing is asked
     awaiting_ref = Column(Integer)  # the row the question is about (a payment id, ...)
     asked_at = Column(DateTime)
+    # Misunderstood texts in a row; the second escalates to a person.
+    fallback_count = Column(Integer, nullable=False, default=0)
+    # Set once a hardship reply was sent, so the bot never asks again and again.
+    hardship_at = Column(DateTime)

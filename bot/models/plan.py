@@ -51,5 +51,7 @@ class Installment(Timestamped, Base):
     failures = Column(Integer, nullable=False, default=0)
     payment_id = Column(ForeignKey("payments.id", ondelete="SET NULL"))
     notified_at = Column(DateTime)  # the "due tomorrow" text
+    # After a failed charge, the next try (the original due_date is kept).
+    next_attempt_on = Column(Date)
 
     plan = relationship("Plan", back_populates="installments")
