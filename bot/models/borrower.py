@@ -34,6 +34,9 @@ class Borrower(Timestamped, Base):
     # The carrier says this is not a textable number (Twilio 21211 / 21614).
     invalid_number = Column(Boolean, nullable=False, default=False)
     last_inbound_at = Column(DateTime)
+    # The phone number's telling time zones, comma-separated ("" = unknown; NULL =
+    # not looked up yet). Quiet hours respect every one of them.
+    phone_zones = Column(String(300))
     last_survey_at = Column(DateTime)
 
     dealer = relationship("Dealer")

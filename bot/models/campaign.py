@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 
 from bot.models.base import Base, Timestamped
 
@@ -39,6 +49,7 @@ class Reminder(Timestamped, Base):
     __table_args__ = (
         UniqueConstraint("account_id", "template", "offset_days", "due_date",
                          name="uq_reminders_account_step_due"),
+        Index("ix_reminders_dealer_status_send_after", "dealer_id", "status", "send_after"),
     )
 
     dealer_id = Column(ForeignKey("dealers.id", ondelete="CASCADE"), nullable=False, index=True)
@@ -47,12 +58,13 @@ class Reminder(Timestamped, Base):
     offset_days = Column(Integer, nullable=False)
     due_date = Column(Date, nullable=False)
     language = Column(String(2), nullable=False, default="en")
-    # sent | deferred | skipped | failed
+    # queued -> enqueued -> sending -> sent | failed; or deferred (quiet hours) | skipped
     status = Column(String(20), nullable=False, index=True)
     reason = Column(String(30))
     send_after = Column(DateTime)  # deferred until (quiet hours)
     message_id = Column(ForeignKey("messages.id", ondelete="SET NULL"))
     sent_at = Column(DateTime, index=True)
+    attempts = Column(Integer, nullable=False, default=0)  # sends tried (capped)
 
 
 class SurveyResponse(Timestamped, Base):
@@ -61,7 +73,11 @@ class SurveyResponse(Timestamped, Base):
     __tablename__ = "survey_responses"
 
     dealer_id = Column(ForeignKey("dealers.id", ondelete="CASCADE"), nullable=False, index=True)
-    borrower_id = Column(ForeignKey("borrowers.id", ondelete="CASCADE"), nullable=False)
+    borrower_id = Column(ForeignKey("borrowers.id", ondelete="CASCADE"), nullable=False,
+                         index=True)
+    account_id = Column(ForeignKey("accounts.id", ondelete="SET NULL"))
     score = Column(Integer)
     trigger = Column(String(30))  # payment | escalation
+    trigger_id = Column(Integer)  # the payment's or the escalation's id
+    message_id = Column(ForeignKey("messages.id", ondelete="SET NULL"))  # the question
     answered_at = Column(DateTime)

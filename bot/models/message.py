@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Text
 
 from bot.models.base import Base, Timestamped
 
@@ -11,6 +11,7 @@ class Message(Timestamped, Base):
     """One SMS, inbound or outbound. `body` is always redacted before storage."""
 
     __tablename__ = "messages"
+    __table_args__ = (Index("ix_messages_status_send_after", "status", "send_after"),)
 
     dealer_id = Column(ForeignKey("dealers.id", ondelete="CASCADE"), index=True)
     borrower_id = Column(ForeignKey("borrowers.id", ondelete="CASCADE"), index=True)
@@ -25,6 +26,8 @@ class Message(Timestamped, Base):
     to_number = Column(String(32))
     status = Column(String(20), nullable=False, default="received")
     error_code = Column(Integer)
+    # A text held back by quiet hours goes at this moment (status "deferred").
+    send_after = Column(DateTime)
 
 
 class ConversationState(Base):
