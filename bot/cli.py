@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 import click
@@ -92,6 +93,42 @@ def train() -> None:
 
     path = train_model()
     click.echo(f"model saved to {path}")
+
+
+def _moment(at: str | None) -> datetime:
+    """--at ISO-8601 (a zone or Z, else UTC) as naive UTC; default now."""
+    from bot.clock import utcnow
+
+    if not at:
+        return utcnow()
+    try:
+        moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(f"not an ISO-8601 moment: {at!r} (e.g. 2026-12-01T15:00:00Z)",
+                                 param_hint="--at") from None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment
+
+
+@main.command("run-due")
+@click.option("--at", default=None, help="ISO-8601 moment to act as (default: now).")
+@click.option("--json", "as_json", is_flag=True)
+def run_due(at: str | None, as_json: bool) -> None:
+    """Charge plan installments due then; send plan and promise notices."""
+    from bot import db
+    from bot.payments.due import run_due as run
+    from bot.settings import get_settings
+
+    db.configure(get_settings().database_url)
+    with db.session_scope() as session:
+        summary = run(session, _moment(at))
+    if as_json:
+        click.echo(json.dumps(summary))
+    else:
+        for section, counts in summary.items():
+            shown = ", ".join(f"{n} {what}" for what, n in sorted(counts.items())) or "nothing"
+            click.echo(f"{section}: {shown}")
 
 
 @main.command()

@@ -16,13 +16,17 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+import structlog
+
 from bot.dialogue.tracker_store import BoundedTrackerStore
 
 log = logging.getLogger(__name__)
 
-# Rasa logs at debug level unless told otherwise, which costs time every turn.
+# Rasa logs at debug level unless told otherwise, which costs time every turn
+# (and its structlog messages would print every borrower's text to stdout).
 for noisy in ("rasa", "rasa_sdk", "tensorflow", "absl", "apscheduler", "sanic"):
     logging.getLogger(noisy).setLevel(logging.WARNING)
+structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 

@@ -49,7 +49,11 @@ class Turn:
 
     def say(self, key: str, **values: object) -> None:
         """Queue the reply `key` in the borrower's language."""
-        self.replies.append(reply(key, self.language, **values))
+        self.replies.append(self.render(key, **values))
+
+    def render(self, key: str, **values: object) -> str:
+        """The text of reply `key` in the borrower's language (not queued)."""
+        return reply(key, self.language, **values)
 
     def entity(self, name: str) -> Any:
         """The first value of an entity in this message, or None."""

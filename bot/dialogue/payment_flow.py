@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from bot.dialogue import questions
 from bot.dialogue.context import Turn
-from bot.models import Payment, PaymentStatus
+from bot.models import Installment, Payment, PaymentStatus
 from bot.payments import charging, links, stripe_gateway
 from bot.payments.reconcile import settle_unknown
 
@@ -91,8 +93,21 @@ def confirm_payment(turn: Turn, payment_id: int) -> None:
     describe_settled(turn, payment)
 
 
+def _latest_recent_payment(turn: Turn) -> Payment | None:
+    if turn.account is None:
+        return None
+    latest = turn.session.execute(
+        select(Payment).where(Payment.account_id == turn.account.id)
+        .order_by(Payment.id.desc()).limit(1)
+    ).scalar_one_or_none()
+    if latest is None or latest.created_at < charging.confirmation_deadline(turn.now):
+        return None
+    return latest
+
+
 def describe_settled(turn: Turn, payment: Payment | None) -> None:
     """A YES that found nothing to confirm: say what became of the last payment."""
+    payment = payment or _latest_recent_payment(turn)
     if payment is not None:
         turn.session.refresh(payment)
     if payment is not None and payment.status == PaymentStatus.SUCCEEDED:
@@ -120,6 +135,17 @@ def _say_receipt(turn: Turn, payment: Payment) -> None:
              card=turn.card(payment.card_brand, payment.card_last4),
              reference=account.reference, confirmation=payment.confirmation_code,
              balance=turn.money(account.balance_cents))
+
+
+def say_installment_result(turn: Turn, installment: Installment) -> None:
+    """The reply about a plan installment charged during the conversation."""
+    payment = turn.session.get(Payment, installment.payment_id)
+    outcome = {
+        PaymentStatus.SUCCEEDED: stripe_gateway.SUCCEEDED,
+        PaymentStatus.FAILED: stripe_gateway.DECLINED,
+        PaymentStatus.REQUIRES_ACTION: stripe_gateway.AUTHENTICATION_REQUIRED,
+    }.get(payment.status, stripe_gateway.UNAVAILABLE)
+    _say_outcome(turn, payment, outcome)
 
 
 def _say_outcome(turn: Turn, payment: Payment, outcome: str) -> None:

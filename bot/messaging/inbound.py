@@ -175,8 +175,8 @@ def _borrower_reply(session: Session, borrower: Borrower, dealer: Dealer, body: 
     word = keywords.classify(body, borrower.opted_out)
     if word is not None:
         return _keyword_reply(session, borrower, dealer, word)
-    if borrower.opted_out:
-        return []  # nothing is sent to an opted-out number until START
+    if borrower.opted_out or borrower.wrong_number:
+        return []  # nothing is sent to an opted-out (or not-the-borrower's) number
     if escalations.taken_over(session, borrower.id) is not None:
         return []  # staff hold the conversation: stored and shown, never answered by the bot
     if had_card:

@@ -7,21 +7,12 @@ import logging
 from sqlalchemy.orm import Session
 
 from bot.dialogue.replies import reply
-from bot.messaging.outbound import SendRefused, send_sms
+from bot.messaging.notices import send_notice
 from bot.models import Account, Payment, PaymentStatus
 from bot.money import format_cents
 from bot.payments import charging, stripe_gateway
 
 log = logging.getLogger(__name__)
-
-
-def _notify(session: Session, account: Account, key: str, **values: object) -> None:
-    borrower = account.borrower
-    try:
-        send_sms(session, borrower, reply(key, borrower.language, **values),
-                 kind="notice", account_id=account.id)
-    except SendRefused as refused:
-        log.info("notice %s not sent: %s", key, refused.reason)
 
 
 def save_new_card(session: Session, account: Account, payment_method_id: str) -> None:
@@ -33,7 +24,7 @@ def save_new_card(session: Session, account: Account, payment_method_id: str) ->
     account.stripe_payment_method_id = payment_method_id
     account.card_brand, account.card_last4 = card.brand, card.last4
     session.flush()
-    _notify(session, account, "card_saved", brand=card.brand, last4=card.last4,
+    send_notice(session, account, "card_saved", brand=card.brand, last4=card.last4,
             reference=account.reference)
 
 
@@ -52,7 +43,7 @@ def send_receipt(session: Session, payment: Payment, account: Account) -> None:
     currency = account.dealer.currency
     card = reply("card_phrase", language, brand=payment.card_brand or "card",
                  last4=payment.card_last4 or "")
-    _notify(session, account, "receipt", amount=format_cents(payment.amount_cents, currency,
+    send_notice(session, account, "receipt", amount=format_cents(payment.amount_cents, currency,
                                                              language),
             card=card, reference=account.reference, confirmation=payment.confirmation_code,
             balance=format_cents(account.balance_cents, currency, language))

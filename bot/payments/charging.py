@@ -103,6 +103,22 @@ def create_pending(session: Session, account: Account, amount_cents: int) -> Pay
     return payment
 
 
+def create_claimed(session: Session, account: Account, amount_cents: int,
+                   source: str) -> Payment:
+    """A payment already agreed to (a plan installment): stored straight as processing.
+
+    Unlike `create_pending` it leaves any pending SMS confirmation alone.
+    """
+    payment = Payment(
+        dealer_id=account.dealer_id, account_id=account.id, amount_cents=amount_cents,
+        status=PaymentStatus.PROCESSING, source=source, confirmed_at=utcnow(),
+        card_brand=account.card_brand, card_last4=account.card_last4,
+    )
+    session.add(payment)
+    session.flush()
+    return payment
+
+
 def cancel_pending(session: Session, payment_id: int) -> bool:
     """NO to a confirmation: the pending row is canceled (True if it was pending)."""
     result = session.execute(

@@ -11,8 +11,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.db import session_scope
+from bot.dialogue import questions
 from bot.dialogue.context import Turn, load_turn
 from bot.dialogue.replies import reply
+from bot.dialogue.routing import answer_open_question, remind_open_confirmation
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +28,8 @@ class BorrowerAction(Action, ABC):
     """
 
     NAME = ""
+    # Actions that are themselves about the open YES/NO question (no reminder after them).
+    ANSWERS_CONFIRMATIONS = False
 
     def name(self) -> str:
         """The action name used in domain.yml and the rules."""
@@ -51,8 +55,16 @@ class BorrowerAction(Action, ABC):
             if turn is None:
                 log.warning("action %s for unknown conversation", self.NAME)
                 return [reply("system_error", "en")], []
-            self.respond(turn)
+            if not answer_open_question(turn):
+                self.respond(turn)
+                if not self.ANSWERS_CONFIRMATIONS:
+                    remind_open_confirmation(turn)
+            self.count_misunderstanding(turn)
             return turn.replies, turn.events
+
+    def count_misunderstanding(self, turn: Turn) -> None:
+        """Any understood message resets the count of misunderstood ones in a row."""
+        questions.conversation_state(turn.session, turn.borrower.id).fallback_count = 0
 
     @abstractmethod
     def respond(self, turn: Turn) -> None:

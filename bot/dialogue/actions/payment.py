@@ -1,8 +1,8 @@
-"""pay, YES and NO: the actions around charging the card on file."""
+"""pay, YES and NO: the actions around charging the card and confirming plans."""
 
 from __future__ import annotations
 
-from bot.dialogue import payment_flow, questions
+from bot.dialogue import payment_flow, plan_flow, promise_flow, questions
 from bot.dialogue.actions.base import BorrowerAction
 from bot.dialogue.context import Turn
 
@@ -11,6 +11,7 @@ class ActionPay(BorrowerAction):
     """ "pay" / "pay 150" / "pay it all": offer the amount, ask for YES."""
 
     NAME = "action_pay"
+    ANSWERS_CONFIRMATIONS = True
 
     def respond(self, turn: Turn) -> None:
         """Store a pending payment and ask the borrower to confirm it."""
@@ -21,25 +22,56 @@ class ActionAffirm(BorrowerAction):
     """YES: answers whatever the bot asked last, and nothing else."""
 
     NAME = "action_affirm"
+    ANSWERS_CONFIRMATIONS = True
 
     def respond(self, turn: Turn) -> None:
         """Confirm the open question, or explain there is none."""
         question = questions.open_question(turn.session, turn.borrower.id)
-        if question is not None and question.awaiting == questions.PAYMENT_CONFIRMATION:
+        awaiting = question.awaiting if question is not None else None
+        if awaiting == questions.PAYMENT_CONFIRMATION:
             payment_flow.confirm_payment(turn, question.awaiting_ref)
-            return
-        payment_flow.describe_settled(turn, None)
+        elif awaiting == questions.PLAN_CONFIRMATION:
+            plan_flow.accept_plan(turn, question.awaiting_ref,
+                                  fresh=questions.is_fresh(question, turn.now))
+        else:
+            payment_flow.describe_settled(turn, None)
 
 
 class ActionDeny(BorrowerAction):
     """NO: declines whatever the bot asked last."""
 
     NAME = "action_deny"
+    ANSWERS_CONFIRMATIONS = True
 
     def respond(self, turn: Turn) -> None:
         """Cancel the open question, or acknowledge politely."""
         question = questions.open_question(turn.session, turn.borrower.id)
-        if question is not None and question.awaiting == questions.PAYMENT_CONFIRMATION:
+        awaiting = question.awaiting if question is not None else None
+        if awaiting == questions.PAYMENT_CONFIRMATION:
             payment_flow.cancel_payment(turn, question.awaiting_ref)
-            return
-        turn.say("deny_nothing_open")
+        elif awaiting == questions.PLAN_CONFIRMATION:
+            plan_flow.decline_plan(turn, question.awaiting_ref)
+        else:
+            questions.clear(turn.session, turn.borrower.id)
+            turn.say("deny_nothing_open")
+
+
+class ActionArrangePlan(BorrowerAction):
+    """ "can I split it in 3" / "50 a week": propose a plan within the dealer's rules."""
+
+    NAME = "action_arrange_plan"
+    ANSWERS_CONFIRMATIONS = True
+
+    def respond(self, turn: Turn) -> None:
+        """Offer the closest allowed plan and wait for YES."""
+        plan_flow.propose_plan(turn)
+
+
+class ActionPromiseToPay(BorrowerAction):
+    """ "I get paid Friday": record a dated promise."""
+
+    NAME = "action_promise_to_pay"
+
+    def respond(self, turn: Turn) -> None:
+        """Store the promise (or ask for the date)."""
+        promise_flow.record_promise(turn)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from bot.collection import open_dispute
+from bot.dialogue import plan_flow, questions, support_flow
 from bot.dialogue.actions.base import BorrowerAction
 from bot.dialogue.context import Turn
+from bot.models import EscalationReason
 
 
 class ActionGreet(BorrowerAction):
@@ -12,8 +15,9 @@ class ActionGreet(BorrowerAction):
     NAME = "action_greet"
 
     def respond(self, turn: Turn) -> None:
-        """Greet and list the main replies."""
-        turn.say("greet", first_name=turn.borrower.first_name)
+        """Greet and list the main replies (no payment prompt during a dispute)."""
+        disputed = turn.account is not None and open_dispute(turn.session, turn.account.id)
+        turn.say("greet_plain" if disputed else "greet", first_name=turn.borrower.first_name)
 
 
 class ActionThank(BorrowerAction):
@@ -47,10 +51,27 @@ class ActionHelp(BorrowerAction):
 
 
 class ActionFallback(BorrowerAction):
-    """Low NLU confidence: a short menu instead of a guess."""
+    """Low NLU confidence: a short menu instead of a guess; twice in a row, a person."""
 
     NAME = "action_fallback"
+    ANSWERS_CONFIRMATIONS = True
 
     def respond(self, turn: Turn) -> None:
-        """Ask the borrower to pick one of the main replies."""
-        turn.say("fallback")
+        """A counter-offer to an open plan, the menu, or (second time) a person."""
+        question = questions.open_question(turn.session, turn.borrower.id)
+        if (question is not None and question.awaiting == questions.PLAN_CONFIRMATION
+                and (turn.entity("count") or turn.entity("amount"))):
+            plan_flow.propose_plan(turn)  # "4?" or "100 a month" while a plan is offered
+            return
+        state = questions.conversation_state(turn.session, turn.borrower.id)
+        if state.fallback_count >= 1:
+            support_flow.escalate(turn, EscalationReason.FALLBACK)
+            turn.say("fallback_escalated", dealer=turn.dealer.name,
+                     when=support_flow.when_a_person(turn))
+        else:
+            turn.say("fallback")
+
+    def count_misunderstanding(self, turn: Turn) -> None:
+        """One more misunderstood message in a row (reset once escalated)."""
+        state = questions.conversation_state(turn.session, turn.borrower.id)
+        state.fallback_count = 0 if state.fallback_count >= 1 else 1

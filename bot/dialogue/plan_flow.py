@@ -1,0 +1,115 @@
+"""The plan conversation: propose a schedule within the dealer's rules, YES sets it up.
+
+    borrower: can I split it in 3
+    bot:      We can do 3 payments of $100.00 on Dec 1, Dec 15 and Dec 29 with
+              Visa ending 4242. Reply YES to set it up or NO to cancel.
+"""
+
+from __future__ import annotations
+
+import re
+
+from babel.lists import format_list
+
+from bot.dialogue import payment_flow, questions
+from bot.dialogue.context import Turn
+from bot.localtime import local_today
+from bot.models import Installment, Plan
+from bot.money import locale_for
+from bot.nlu.frequency import parse_frequency
+from bot.payments import installments, plans
+from bot.payments.charging import default_amount
+
+_NOW_WORDS = re.compile(r"\b(now|today|right away|ahora|hoy|ya mismo)\b", re.IGNORECASE)
+
+
+def describe_schedule(turn: Turn, amounts: list[int], dates: list) -> str:
+    """ "3 payments of $100.00 on Dec 1, Dec 15 and Dec 29" (or each amount with its date)."""
+    locale = locale_for(turn.language)
+    days = [turn.day(d) for d in dates]
+    if len(set(amounts)) == 1:
+        return turn.render("schedule_equal", count=len(amounts), amount=turn.money(amounts[0]),
+                           dates=format_list(days, locale=locale))
+    parts = [turn.render("schedule_part", amount=turn.money(a), date=d)
+             for a, d in zip(amounts, days, strict=True)]
+    return format_list(parts, locale=locale)
+
+
+def _request_from(turn: Turn) -> plans.PlanRequest:
+    account = turn.account
+    amount = turn.entity("amount")
+    frequency = parse_frequency(turn.text)
+    count = turn.entity("count")
+    total = account.balance_cents if amount == "balance" else default_amount(account)
+    installment = None
+    if isinstance(amount, int) and (frequency or count):
+        installment = amount  # "50 a week", "3 payments of 100"
+    elif amount == "half":
+        count = count or 2
+    return plans.PlanRequest(total_cents=total, count=int(count) if count else None,
+                             installment_cents=installment, frequency=frequency,
+                             first_today=bool(_NOW_WORDS.search(turn.text)))
+
+
+def propose_plan(turn: Turn, request: plans.PlanRequest | None = None) -> None:
+    """Answer "can I split it": the closest allowed plan, waiting for YES."""
+    account = turn.account
+    if account is None:
+        turn.say("no_account")
+        return
+    if account.balance_cents <= 0:
+        turn.say("nothing_owed", reference=account.reference)
+        return
+    request = request or _request_from(turn)
+    today = local_today(turn.borrower, turn.dealer, turn.now)
+    rules = plans.PlanRules.of(turn.dealer)
+    offer = plans.offer_plan(request, rules, plans.plan_start(account, today, request.first_today))
+    if offer is None:
+        turn.say("plan_not_possible", total=turn.money(request.total_cents))
+        return
+    for reason in offer.adjustments[:1]:
+        turn.say(f"plan_adjusted_{reason}", max=rules.max_installments,
+                 minimum=turn.money(rules.min_installment_cents), days=rules.max_days,
+                 frequencies=_frequencies(turn, rules))
+    plan = plans.store_proposal(turn.session, account, offer)
+    questions.ask(turn.session, turn.borrower.id, questions.PLAN_CONFIRMATION, plan.id, turn.now)
+    turn.say("plan_offer", schedule=describe_schedule(turn, offer.amounts, offer.dates),
+             card=turn.card())
+
+
+def _frequencies(turn: Turn, rules: plans.PlanRules) -> str:
+    words = [turn.render(f"frequency_{f}") for f in rules.frequencies]
+    return format_list(words, style="or", locale=locale_for(turn.language))
+
+
+def accept_plan(turn: Turn, plan_id: int, fresh: bool) -> None:
+    """YES to a proposed plan: activate it; charge today's installment at once."""
+    session = turn.session
+    questions.clear(session, turn.borrower.id)
+    plan = session.get(Plan, plan_id)
+    if not fresh:
+        plans.decline(session, plan_id)
+        turn.say("plan_expired")
+        propose_plan(turn, plans.PlanRequest(total_cents=plan.total_cents,
+                                             count=plan.installment_count,
+                                             frequency=plan.frequency))
+        return
+    if not plans.accept(session, plan_id):
+        payment_flow.describe_settled(turn, None)
+        return
+    session.refresh(plan)
+    items = list(plan.installments)
+    turn.say("plan_accepted", schedule=describe_schedule(
+        turn, [i.amount_cents for i in items], [i.due_date for i in items]))
+    today = local_today(turn.borrower, turn.dealer, turn.now)
+    first: Installment = items[0]
+    if first.due_date <= today and installments.claim_installment(session, first):
+        installments.charge_claimed_installment(session, first, turn.now, notify=False)
+        payment_flow.say_installment_result(turn, first)
+
+
+def decline_plan(turn: Turn, plan_id: int) -> None:
+    """NO to a proposed plan."""
+    questions.clear(turn.session, turn.borrower.id)
+    plans.decline(turn.session, plan_id)
+    turn.say("plan_declined")

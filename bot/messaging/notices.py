@@ -1,0 +1,30 @@
+"""Texts the bot starts on its own (receipts, plan and promise notices).
+
+The wording comes from the bot's reply catalog in the borrower's language;
+sending goes through the one outbound sender, which may refuse (opted out,
+quiet hours, ...). A refusal is logged and reported, never raised.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.orm import Session
+
+from bot.dialogue.replies import reply
+from bot.messaging.outbound import SendRefused, send_sms
+from bot.models import Account
+
+log = logging.getLogger(__name__)
+
+
+def send_notice(session: Session, account: Account, key: str, **values: object) -> bool:
+    """Text reply `key` to the account's borrower; False if the sender refused."""
+    borrower = account.borrower
+    try:
+        send_sms(session, borrower, reply(key, borrower.language, **values),
+                 kind="notice", account_id=account.id)
+    except SendRefused as refused:
+        log.info("notice %s for account %s not sent: %s", key, account.id, refused.reason)
+        return False
+    return True

@@ -1,0 +1,43 @@
+"""Small helpers for conversation tests: reading what the bot stored."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timezone
+from zoneinfo import ZoneInfo
+
+from bot import db
+from bot.collection import pause_reason
+from bot.models import Account, Escalation
+from bot.payments.due import run_due
+
+
+def escalation_reasons() -> list[str]:
+    """Reasons of every escalation, oldest first."""
+    with db.session_scope() as session:
+        return [e.reason for e in session.query(Escalation).order_by(Escalation.id)]
+
+
+def rows(model) -> list:  # noqa: ANN001
+    """Every row of a model, detached."""
+    with db.session_scope() as session:
+        found = session.query(model).order_by(model.id).all()
+        session.expunge_all()
+        return found
+
+
+def paused_because(account_id: int, today: date | None = None) -> str | None:
+    """Why reminders are paused for an account today."""
+    with db.session_scope() as session:
+        return pause_reason(session, session.get(Account, account_id), today or date.today())
+
+
+def local_moment(day: date, hour: int, zone: str = "America/New_York") -> datetime:
+    """A local wall-clock moment as naive UTC (what the app stores and --at takes)."""
+    local = datetime.combine(day, time(hour), tzinfo=ZoneInfo(zone))
+    return local.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def run_due_at(moment: datetime) -> dict:
+    """`textpay run-due --at moment`."""
+    with db.session_scope() as session:
+        return run_due(session, moment)

@@ -1,0 +1,115 @@
+"""arrange_plan: proposals within the dealer's rules, YES, and installments charged by run-due."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from bot import db
+from bot.models import Dealer, Installment, Plan
+from tests.conversations.helpers import escalation_reasons, local_moment, rows, run_due_at
+
+
+def test_split_in_three_proposes_a_concrete_biweekly_schedule(make_world, stripe_intents):
+    world = make_world(amount_due_cents=30000)
+    offer = world.phone.say("can I split it into 3")
+    assert "3 payments of $100.00 on" in offer
+    assert "with Visa ending 4242" in offer
+    assert "Reply YES to set it up or NO to cancel" in offer
+    first = world.account().due_date
+    expected = [first + timedelta(days=14 * i) for i in range(3)]
+    assert f"{expected[2]:%b} {expected[2].day}" in offer
+    accepted = world.phone.say("yes")
+    assert "You're all set" in accepted
+    [plan] = rows(Plan)
+    assert (plan.status, plan.frequency, plan.total_cents) == ("active", "biweekly", 30000)
+    assert [i.due_date for i in rows(Installment)] == expected
+    assert stripe_intents() == []  # nothing is charged before its date
+
+
+def test_installments_are_charged_once_on_their_date_with_notices(
+        make_world, stripe_intents, twilio_fake):
+    world = make_world(amount_due_cents=30000)
+    world.phone.say("can I split it into 3")
+    world.phone.say("yes")
+    first = world.account().due_date
+    run_due_at(local_moment(first - timedelta(days=1), 12))
+    assert any("due tomorrow" in b for b in twilio_fake.bodies_to(world.phone.number))
+    run_due_at(local_moment(first, 12))
+    run_due_at(local_moment(first, 13))  # a second run the same day charges nothing more
+    charged = [pi for pi in stripe_intents() if pi.status == "succeeded"]
+    assert [pi.amount for pi in charged] == [10000]
+    assert any("Payment received: $100.00" in b for b in twilio_fake.bodies_to(world.phone.number))
+    assert [i.status for i in rows(Installment)] == ["paid", "scheduled", "scheduled"]
+    assert world.account().balance_cents == 110000
+
+
+def test_a_failed_installment_retries_then_escalates(make_world, twilio_fake):
+    world = make_world(card="4000000000000341", amount_due_cents=30000)
+    world.phone.say("split it in 3 please")
+    world.phone.say("yes")
+    first = world.account().due_date
+    run_due_at(local_moment(first, 12))
+    assert any("try again tomorrow" in b for b in twilio_fake.bodies_to(world.phone.number))
+    assert escalation_reasons() == []
+    run_due_at(local_moment(first + timedelta(days=1), 12))
+    assert escalation_reasons() == ["failed_installment"]
+    assert rows(Plan)[0].status == "failed"
+    assert world.account().balance_cents == 120000
+
+
+def test_a_request_outside_the_rules_gets_the_closest_plan_kindly(make_world):
+    world = make_world(amount_due_cents=40000)
+    offer = world.phone.say("can i pay it in 10 payments")
+    assert "at most 4 parts" in offer
+    assert "4 payments of $100.00" in offer
+
+
+def test_fifty_a_week_until_paid(make_world):
+    world = make_world(amount_due_cents=20000)
+    offer = world.phone.say("can i do 50 a week until its paid")
+    assert "4 payments of $50.00" in offer
+    world.phone.say("yes")
+    [plan] = rows(Plan)
+    assert plan.frequency == "weekly"
+
+
+def test_half_now_half_next_week_charges_the_first_half_at_once(make_world, stripe_intents):
+    world = make_world(amount_due_cents=30000)
+    offer = world.phone.say("can I pay half now and half next week")
+    assert "2 payments of $150.00" in offer
+    reply = world.phone.say("yes")
+    assert "You're all set" in reply
+    assert "Payment received: $150.00" in reply
+    assert [pi.amount for pi in stripe_intents() if pi.status == "succeeded"] == [15000]
+
+
+def test_a_counter_offer_replaces_the_proposal(make_world):
+    world = make_world(amount_due_cents=40000)
+    world.phone.say("can I split it in 2")
+    counter = world.phone.say("can we do 4 payments instead")
+    assert "4 payments of $100.00" in counter
+    world.phone.say("yes")
+    assert [p.status for p in rows(Plan)] == ["canceled", "active"]
+
+
+def test_no_declines_the_plan(make_world):
+    world = make_world()
+    world.phone.say("payment plan?")
+    assert "no plan was set up" in world.phone.say("no")
+    assert [p.status for p in rows(Plan)] == ["canceled"]
+
+
+def test_dealer_rules_bound_the_offer(make_world):
+    world = make_world(amount_due_cents=30000)
+    with db.session_scope() as session:
+        dealer = session.query(Dealer).one()
+        dealer.plan_frequencies = "monthly"
+        dealer.plan_max_days = 90
+    offer = world.phone.say("can I split it in 3")
+    third = world.account().due_date + relativedelta(months=2)
+    assert "3 payments of $100.00" in offer
+    assert f"{third:%b} {third.day}" in offer
+    world.phone.say("yes")
+    assert rows(Plan)[0].frequency == "monthly"
