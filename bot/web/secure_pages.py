@@ -26,7 +26,7 @@ bp = Blueprint("secure", __name__, url_prefix="/secure")
 
 TEST_CARDS = {
     "4242424242424242": "Visa 4242 (succeeds)",
-    "5555555555554444": "Mastercard 4444 (succeeds)",
+    "4000056655665556": "Visa debit 5556 (succeeds)",
     "4000000000000341": "Visa 0341 (declines)",
     "4000002760003184": "Visa 3184 (asks the bank to approve)",
 }
