@@ -1,21 +1,38 @@
-"""Structured logs: one JSON object per line, phone and card numbers masked."""
+"""Structured logs: one JSON object per line, phone and card numbers masked.
+
+Everything that writes to the process's logs goes through one handler:
+our own loggers, Rasa's structlog events (routed into the standard library
+at WARNING and above, so Rasa's per-turn debug chatter costs nothing),
+Python warnings, and gunicorn's error log (see bot/server.py). Every string
+field of a record (the message, an exception's traceback, `extra=` fields)
+is scrubbed before it is written.
+"""
 
 from __future__ import annotations
 
 import logging
 import re
 import sys
+from typing import Any
 
 from pythonjsonlogger.json import JsonFormatter
 
 from bot.messaging.redaction import redact_card_numbers
 
-_PHONE = re.compile(r"\+?\d[\d\-\s().]{8,}\d")
+# E.164 (+15551230001) and North American numbers written the usual ways
+# ((555) 123-0001, 555.123.0001, +1 555 123 0001). Dates and amounts do not match.
+_PHONE = re.compile(
+    r"\+\d{8,15}\b"
+    r"|(?<![\w+])(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b"
+)
+_NOT_SCRUBBED = {"asctime"}
+FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+RENAMED = {"levelname": "level", "name": "logger"}
 
 
 def _mask_phone(match: re.Match) -> str:
     digits = re.sub(r"\D", "", match.group(0))
-    return "***" + digits[-4:] if len(digits) >= 10 else match.group(0)
+    return "***" + digits[-4:]
 
 
 def scrub(text: str) -> str:
@@ -24,14 +41,50 @@ def scrub(text: str) -> str:
     return _PHONE.sub(_mask_phone, text)
 
 
-class ScrubFilter(logging.Filter):
-    """Applies `scrub` to every record's rendered message before it is written."""
+def _scrub_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, (list, tuple)):
+        return [_scrub_value(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _scrub_value(item) for key, item in value.items()}
+    return value
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        """Render the message once, scrubbed; always keep the record."""
-        record.msg = scrub(record.getMessage())
-        record.args = None
-        return True
+
+class ScrubbingJsonFormatter(JsonFormatter):
+    """JSON lines whose every text field (message, traceback, extras) is scrubbed."""
+
+    def __init__(self) -> None:
+        """Timestamp, level, logger and message, plus any `extra=` fields."""
+        super().__init__(FORMAT, rename_fields=RENAMED)
+
+    def process_log_record(self, log_data: dict) -> dict:
+        """Scrub every field except the timestamp."""
+        return {key: value if key in _NOT_SCRUBBED else _scrub_value(value)
+                for key, value in log_data.items()}
+
+
+def json_handler(stream: Any = None) -> logging.Handler:
+    """A handler writing scrubbed JSON lines to `stream` (default stderr)."""
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(ScrubbingJsonFormatter())
+    return handler
+
+
+def route_structlog_to_stdlib(level: int) -> None:
+    """Rasa logs through structlog, at debug level unless told otherwise.
+
+    Filtering in structlog itself makes a dropped event cost one method call;
+    what remains is handed to the standard library, so it is JSON like the rest.
+    """
+    import structlog
+
+    structlog.configure(
+        wrapper_class=structlog.make_filtering_bound_logger(max(level, logging.WARNING)),
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        processors=[structlog.processors.KeyValueRenderer(key_order=["event"])],
+        cache_logger_on_first_use=True,
+    )
 
 
 _configured = False
@@ -42,11 +95,13 @@ def configure_logging(level: str = "INFO") -> None:
     global _configured
     if _configured:
         return
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s",
-                                       rename_fields={"levelname": "level", "name": "logger"}))
-    handler.addFilter(ScrubFilter())
+    numeric = logging.getLevelName(level.upper())
+    numeric = numeric if isinstance(numeric, int) else logging.INFO
     root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level)
+    root.handlers[:] = [json_handler()]
+    root.setLevel(numeric)
+    # Libraries' DeprecationWarnings would otherwise print raw lines to stderr.
+    logging.captureWarnings(True)
+    logging.getLogger("py.warnings").setLevel(logging.ERROR)
+    route_structlog_to_stdlib(numeric)
     _configured = True

@@ -1,8 +1,8 @@
 """Card numbers never reach the database, the NLU, the tracker or the logs.
 
 Anything that looks like a payment card number (13-19 digits, optionally
-grouped with spaces, dashes or dots, passing the Luhn check) is replaced
-before the text goes anywhere else.
+grouped with spaces, dashes, dots, slashes or commas, passing the Luhn check)
+is replaced before the text goes anywhere else.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 PLACEHOLDER = "[card number removed]"
-# A run of digits with single separators between them.
-_DIGIT_RUN = re.compile(r"(?<![\d])\d(?:[ .\-]?\d){12,}(?![\d])")
+# A run of digits with short separators between them ("4242 - 4242", "4242\n4242").
+_DIGIT_RUN = re.compile(r"(?<![\d])\d(?:[\s.\-_/,]{0,3}\d){12,}(?![\d])")
 
 
 def luhn_valid(digits: str) -> bool:
