@@ -41,6 +41,11 @@ class Settings:
     log_level: str = "INFO"
     # Minutes a "Reply YES to pay" stays valid; a later YES asks again.
     confirmation_ttl_minutes: int = 30
+    # Per-number caps against SMS pumping (bot/messaging/number_limits.py).
+    inbound_texts_per_minute: int = 20
+    outbound_texts_per_hour: int = 20
+    # Seconds to wait for Stripe's answer to a charge before calling it unknown.
+    stripe_timeout_seconds: float = 20.0
 
     def with_overrides(self, **changes: object) -> Settings:
         """Return a copy with some fields replaced (tests and the demo use this)."""
@@ -86,6 +91,12 @@ def load_settings() -> Settings:
         demo_mode=(_env("TEXTPAY_DEMO") or "").lower() in {"1", "true", "yes"},
         model_path=Path(_env("TEXTPAY_MODEL") or defaults.model_path),
         log_level=(_env("LOG_LEVEL") or "INFO").upper(),
+        inbound_texts_per_minute=int(_env("INBOUND_TEXTS_PER_MINUTE")
+                                     or defaults.inbound_texts_per_minute),
+        outbound_texts_per_hour=int(_env("OUTBOUND_TEXTS_PER_HOUR")
+                                    or defaults.outbound_texts_per_hour),
+        stripe_timeout_seconds=float(_env("STRIPE_TIMEOUT_SECONDS")
+                                     or defaults.stripe_timeout_seconds),
     )
 
 

@@ -90,6 +90,7 @@ def client(app, settings: Settings, localstripe: LocalStripe,
            twilio_fake: TwilioFake):
     """A test client on an empty database, emulator, fake and tracker store."""
     from bot.dialogue.agent import loaded_runner
+    from bot.messaging import number_limits
 
     set_settings(settings)
     db.configure(settings.database_url)
@@ -97,6 +98,7 @@ def client(app, settings: Settings, localstripe: LocalStripe,
     localstripe.reset()
     twilio_fake.reset()
     loaded_runner().forget()
+    number_limits.reset()
     return app.test_client()
 
 
