@@ -1,21 +1,41 @@
 """The one outbound sender: every text we start (not a webhook reply) goes here.
 
-It refuses to text a number that opted out or is not the borrower's, logs the
-message (redacted), and hands it to a transport: Twilio's REST API through the
-official client, or, in demo mode, a capture that the phone simulator shows.
+Reminders, receipts, plan and promise notices and staff replies all pass the
+same checks at the moment they go, not only when they were planned:
+
+1. a number that opted out, is not the borrower's, or is not textable: refused;
+2. a collection agency's text gets the debt-collector disclosure and an
+   opt-out instruction when it lacks them;
+3. quiet hours (bot/messaging/quiet_hours.py): outside the borrower's window
+   the text is kept as `deferred` until the next allowed moment (or refused,
+   for callers that defer on their own) — unless the borrower wrote to us in
+   the last hour, since answering someone mid-conversation is not a cold text;
+4. pacing per sending number (a token bucket, shared through Redis when
+   REDIS_URL is set, so every worker keeps the carrier's per-number rate);
+5. the transport: Twilio's REST API through the official client (with the
+   status callback), or in demo mode a capture that the phone simulator shows.
+
+The message is logged (card numbers redacted) whatever happens.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import cache
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from twilio.rest import Client
 
+from bot.campaigns.compliance import with_required_notices
+from bot.clock import utcnow
+from bot.messaging.quiet_hours import may_send_now, next_allowed
+from bot.messaging.rate_limit import TokenBucket
 from bot.messaging.redaction import redact_card_numbers
-from bot.models import Borrower, DealerNumber, Message
+from bot.models import Borrower, Dealer, DealerNumber, Message
 from bot.phones import mask
 from bot.settings import get_settings
 
@@ -24,14 +44,23 @@ log = logging.getLogger(__name__)
 # Twilio error codes that mean "never text this number again" / "not a phone".
 OPTED_OUT_ERRORS = {21610}
 INVALID_NUMBER_ERRORS = {21211, 21614}
+# A borrower who wrote this recently is in a conversation: answers may go at any hour.
+CONVERSATION_WINDOW = timedelta(hours=1)
+# How long a send waits for its sending number's next free slot before giving up.
+MAX_PACING_WAIT_SECONDS = 30.0
+DEFERRED = "deferred"
 
 
 class SendRefused(Exception):
-    """The message may not be sent; `reason` says why (opted_out, wrong_number, ...)."""
+    """The message may not be sent; `reason` says why (opted_out, quiet_hours, ...).
 
-    def __init__(self, reason: str) -> None:
+    For quiet hours, `retry_at` is the next moment it may go (naive UTC).
+    """
+
+    def __init__(self, reason: str, retry_at: datetime | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.retry_at = retry_at
 
 
 @dataclass(frozen=True)
@@ -68,42 +97,138 @@ def _send_with_twilio(from_number: str, to_number: str, body: str) -> SendResult
     return SendResult(message.sid, message.status or "queued")
 
 
-def _sending_number(session: Session, dealer_id: int) -> str:
-    number = session.query(DealerNumber).filter_by(dealer_id=dealer_id).order_by(
-        DealerNumber.id).first()
-    if number is None:
+def sending_number(session: Session, borrower: Borrower) -> str:
+    """The dealer number this borrower is texted from (always the same one for them)."""
+    numbers = session.execute(
+        select(DealerNumber.phone).where(DealerNumber.dealer_id == borrower.dealer_id)
+        .order_by(DealerNumber.id)
+    ).scalars().all()
+    if not numbers:
         raise SendRefused("no_sending_number")
-    return number.phone
+    return numbers[(borrower.id or 0) % len(numbers)]
+
+
+@cache
+def _bucket(rate: float, redis_url: str | None) -> TokenBucket:
+    # One token at most saved up: the carrier's per-number rate is a steady pace.
+    return TokenBucket(rate=rate, burst=1.0, redis_url=redis_url, prefix="textpay:send")
+
+
+def pace(dealer: Dealer, from_number: str) -> bool:
+    """Wait for the sending number's next slot at the dealer's rate; False if none came."""
+    rate = dealer.messages_per_second or 1.0
+    bucket = _bucket(float(rate), get_settings().redis_url)
+    return bucket.take(from_number, max_wait=MAX_PACING_WAIT_SECONDS)
 
 
 def apply_carrier_error(borrower: Borrower, error_code: int | None) -> None:
-    """A carrier's verdict on a number sticks: opted out (21610) or invalid."""
+    """A carrier's verdict on a number sticks: opted out (21610) or not textable."""
     if error_code in OPTED_OUT_ERRORS:
-        borrower.opted_out = True
+        borrower.opted_out, borrower.opted_out_at = True, utcnow()
     elif error_code in INVALID_NUMBER_ERRORS:
-        borrower.wrong_number = True
+        borrower.invalid_number = True
 
 
-def send_sms(session: Session, borrower: Borrower, body: str, *, kind: str,
-             author: str = "bot", account_id: int | None = None) -> Message:
-    """Send one text to a borrower now, or raise SendRefused saying why not."""
+def refusal(borrower: Borrower) -> str | None:
+    """Why nothing at all may be texted to this borrower, or None."""
     if borrower.opted_out:
-        raise SendRefused("opted_out")
-    if borrower.wrong_number:
-        raise SendRefused("wrong_number")
-    body, _ = redact_card_numbers(body)
-    from_number = _sending_number(session, borrower.dealer_id)
+        return "opted_out"
+    if borrower.wrong_number or borrower.invalid_number:
+        return "wrong_number"
+    return None
+
+
+def in_conversation(session: Session, borrower: Borrower, at: datetime) -> bool:
+    """Whether the borrower texted us within the last hour before `at`."""
+    last = session.execute(
+        select(Message.created_at).where(Message.borrower_id == borrower.id,
+                                         Message.direction == "inbound")
+        .order_by(Message.id.desc()).limit(1)
+    ).scalar_one_or_none()
+    return last is not None and at - CONVERSATION_WINDOW <= last <= at
+
+
+def transmit(session: Session, message: Message, borrower: Borrower, dealer: Dealer) -> None:
+    """Pace and hand a prepared message to the transport; record what it said."""
+    if not pace(dealer, message.from_number):
+        raise SendRefused("rate_limited")
     if get_settings().demo_mode:
         result = SendResult(None, "captured")
     else:
-        result = _send_with_twilio(from_number, borrower.phone, body)
+        result = _send_with_twilio(message.from_number, borrower.phone, message.body)
     apply_carrier_error(borrower, result.error_code)
+    message.message_sid, message.status = result.sid, result.status
+    message.error_code, message.send_after = result.error_code, None
+
+
+def send_sms(session: Session, borrower: Borrower, body: str, *, kind: str,
+             author: str = "bot", account_id: int | None = None,
+             at: datetime | None = None, defer: bool = True) -> Message:
+    """Send one text to a borrower now (or, in quiet hours, at the next allowed moment).
+
+    Raises SendRefused saying why not: opted_out, wrong_number, no_sending_number,
+    rate_limited, or quiet_hours when `defer` is False (`retry_at` says when).
+    """
+    at = at or utcnow()
+    reason = refusal(borrower)
+    if reason:
+        raise SendRefused(reason)
+    dealer = session.get(Dealer, borrower.dealer_id)
+    body, _ = redact_card_numbers(with_required_notices(dealer.collector_mode,
+                                                        borrower.language, body))
     message = Message(
         dealer_id=borrower.dealer_id, borrower_id=borrower.id, account_id=account_id,
         direction="outbound", author=author, kind=kind, body=body,
-        message_sid=result.sid, from_number=from_number, to_number=borrower.phone,
-        status=result.status, error_code=result.error_code,
+        from_number=sending_number(session, borrower), to_number=borrower.phone,
+        status="queued", created_at=at,
     )
+    if not may_send_now(borrower, dealer, at) and not in_conversation(session, borrower, at):
+        retry_at = next_allowed(borrower, dealer, at)
+        if not defer:
+            raise SendRefused("quiet_hours", retry_at)
+        message.status, message.send_after = DEFERRED, retry_at
+    else:
+        transmit(session, message, borrower, dealer)
     session.add(message)
     session.flush()
     return message
+
+
+# A deferred text that still could not go after this long is dropped, not retried forever.
+MAX_DEFERRAL = timedelta(days=3)
+
+
+def _settle_deferred(session: Session, message: Message, at: datetime) -> str:
+    borrower = session.get(Borrower, message.borrower_id)
+    dealer = session.get(Dealer, message.dealer_id)
+    reason = refusal(borrower)
+    if reason is None and at - message.created_at > MAX_DEFERRAL:
+        reason = "expired"
+    if reason is not None:
+        message.status, message.send_after = "canceled", None
+        return reason
+    if not may_send_now(borrower, dealer, at):
+        message.send_after = next_allowed(borrower, dealer, at)
+        return "quiet_hours"
+    try:
+        transmit(session, message, borrower, dealer)
+    except SendRefused as refused:
+        message.send_after = at + timedelta(minutes=1)
+        return refused.reason
+    return "sent" if message.status != "failed" else "failed"
+
+
+def send_deferred(session: Session, at: datetime, dealer_id: int | None = None) -> Counter:
+    """Send the texts quiet hours held back whose moment has come; outcomes counted.
+
+    Commits after each text, so a crash never sends one twice.
+    """
+    query = select(Message.id).where(Message.status == DEFERRED, Message.send_after <= at)
+    if dealer_id is not None:
+        query = query.where(Message.dealer_id == dealer_id)
+    outcomes: Counter = Counter()
+    for message_id in session.execute(query.order_by(Message.id)).scalars().all():
+        message = session.get(Message, message_id)
+        outcomes[_settle_deferred(session, message, at)] += 1
+        session.commit()
+    return outcomes

@@ -2,7 +2,13 @@
 
 from bot.models.base import Base
 from bot.models.borrower import Account, Borrower
-from bot.models.campaign import MessageTemplate, Reminder, ScheduleStep, SurveyResponse
+from bot.models.campaign import (
+    MessageTemplate,
+    Reminder,
+    ReminderStatus,
+    ScheduleStep,
+    SurveyResponse,
+)
 from bot.models.dealer import ApiKey, Dealer, DealerNumber
 from bot.models.dispute import Dispute, PaymentClaim
 from bot.models.escalation import Escalation, EscalationReason, EscalationStatus
@@ -39,6 +45,7 @@ __all__ = [
     "PlanStatus",
     "Promise",
     "Reminder",
+    "ReminderStatus",
     "ScheduleStep",
     "SecureLink",
     "StripeEvent",

@@ -42,6 +42,26 @@ class ScheduleStep(Timestamped, Base):
     position = Column(Integer, nullable=False, default=0)
 
 
+class ReminderStatus:
+    """queued -> enqueued -> sending -> sent | failed, or deferred (quiet hours) | skipped.
+
+    queued: planned, not judged yet; deferred: waits for `send_after`;
+    skipped: held back for `reason` (judged again while the step is current);
+    enqueued: handed to the job queue; sending: a worker claimed it (never
+    sent twice); failed: the carrier refused it, or too many attempts.
+    """
+
+    QUEUED = "queued"
+    DEFERRED = "deferred"
+    SKIPPED = "skipped"
+    ENQUEUED = "enqueued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+    READY = (QUEUED, DEFERRED, SKIPPED)
+
+
 class Reminder(Timestamped, Base):
     """One planned reminder: unique per account, step and due date (idempotent sends)."""
 
@@ -58,7 +78,6 @@ class Reminder(Timestamped, Base):
     offset_days = Column(Integer, nullable=False)
     due_date = Column(Date, nullable=False)
     language = Column(String(2), nullable=False, default="en")
-    # queued -> enqueued -> sending -> sent | failed; or deferred (quiet hours) | skipped
     status = Column(String(20), nullable=False, index=True)
     reason = Column(String(30))
     send_after = Column(DateTime)  # deferred until (quiet hours)

@@ -1,0 +1,1 @@
+"""Dealer reminder campaigns: templates, schedules, quiet hours, imports and results."""

@@ -1,0 +1,237 @@
+"""Judging planned reminders and sending them, once each.
+
+`judge_ready` looks at every reminder whose moment has come, in bulk, and
+decides: skip it (with the reason counted: opted out, dispute, promise,
+plan, paid, taken over, wrong number, the weekly cap), defer it to the next
+allowed moment (quiet hours), or hand it to the job queue. `send_batch` is
+that job: it claims each reminder with one conditional UPDATE (so no
+reminder is ever sent twice, even by racing workers), checks again — the
+borrower may have paid or opted out since — renders the dealer's template
+and sends it through the one outbound sender.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from bot.campaigns.planner import CATCH_UP, WELCOME
+from bot.campaigns.templates import render_message
+from bot.clock import utcnow
+from bot.collection import pause_reason, pause_reasons
+from bot.db import session_scope
+from bot.localtime import local_today
+from bot.messaging.outbound import SendRefused, refusal, send_sms
+from bot.messaging.quiet_hours import inside, next_allowed, window, zones_for
+from bot.models import Account, Borrower, Dealer, Reminder, ReminderStatus
+
+log = logging.getLogger(__name__)
+
+QUIET_HOURS = "quiet_hours"
+CAP = "weekly_cap"
+ALREADY_WELCOMED = "already_welcomed"
+EXPIRED = "expired"
+MAX_ATTEMPTS = 3
+
+
+@dataclass
+class Judgement:
+    """What `judge_ready` decided: reminder ids to send, and skip reasons counted."""
+
+    sendable: list[int] = field(default_factory=list)
+    skipped: Counter = field(default_factory=Counter)
+
+
+def _ready_rows(session: Session, dealer: Dealer, at: datetime) -> list:
+    return session.execute(
+        select(Reminder.id, Reminder.account_id, Reminder.template,
+               Borrower.id.label("borrower_id"), Borrower.timezone, Borrower.phone,
+               Borrower.phone_zones, Borrower.opted_out, Borrower.wrong_number,
+               Borrower.invalid_number)
+        .join(Account, Account.id == Reminder.account_id)
+        .join(Borrower, Borrower.id == Account.borrower_id)
+        .where(Reminder.dealer_id == dealer.id, Reminder.status.in_(ReminderStatus.READY),
+               Reminder.send_after <= at, Reminder.send_after > at - CATCH_UP)
+        .order_by(Reminder.id)
+    ).all()
+
+
+def _expire_stale(session: Session, dealer: Dealer, at: datetime) -> int:
+    """Reminders that could not go within CATCH_UP are given up (never retried forever)."""
+    return session.execute(
+        update(Reminder)
+        .where(Reminder.dealer_id == dealer.id,
+               Reminder.status.in_((ReminderStatus.QUEUED, ReminderStatus.DEFERRED)),
+               Reminder.send_after <= at - CATCH_UP)
+        .values(status=ReminderStatus.SKIPPED, reason=EXPIRED, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+
+
+def _sent_this_week(session: Session, dealer: Dealer, at: datetime) -> Counter:
+    rows = session.execute(
+        select(Reminder.account_id, func.count())
+        .where(Reminder.dealer_id == dealer.id, Reminder.status == ReminderStatus.SENT,
+               Reminder.template != WELCOME, Reminder.sent_at > at - timedelta(days=7))
+        .group_by(Reminder.account_id)
+    ).all()
+    return Counter(dict(rows))
+
+
+def _welcomed_borrowers(session: Session, dealer: Dealer) -> set[int]:
+    return set(session.execute(
+        select(Account.borrower_id).join(Reminder, Reminder.account_id == Account.id)
+        .where(Reminder.dealer_id == dealer.id, Reminder.template == WELCOME,
+               Reminder.status.in_((ReminderStatus.SENT, ReminderStatus.ENQUEUED,
+                                    ReminderStatus.SENDING)))
+    ).scalars())
+
+
+def _local_days(rows: list, dealer: Dealer, at: datetime) -> dict[int, date]:
+    return {row.account_id: local_today(row, dealer, at) for row in rows}
+
+
+def _hold_reason(row: object, dealer: Dealer, pauses: dict[int, str], sent: Counter,
+                 welcomed: set[int]) -> str | None:
+    if row.template == WELCOME:
+        return refusal(row) or (ALREADY_WELCOMED if row.borrower_id in welcomed else None)
+    reason = pauses.get(row.account_id)
+    if reason is None and sent[row.account_id] >= dealer.reminder_cap_per_week:
+        reason = CAP
+    return reason
+
+
+def _apply(session: Session, ids: list[int], **values: object) -> None:
+    for start in range(0, len(ids), 2000):
+        session.execute(
+            update(Reminder).where(Reminder.id.in_(ids[start:start + 2000]))
+            .values(updated_at=utcnow(), **values)
+            .execution_options(synchronize_session=False))
+
+
+def judge_ready(session: Session, dealer: Dealer, at: datetime) -> Judgement:
+    """Decide every reminder whose moment has come: skip, defer, or mark it enqueued."""
+    judgement = Judgement()
+    judgement.skipped[EXPIRED] += _expire_stale(session, dealer, at)
+    if not judgement.skipped[EXPIRED]:
+        del judgement.skipped[EXPIRED]
+    rows = _ready_rows(session, dealer, at)
+    pauses = pause_reasons(session, [r.account_id for r in rows if r.template != WELCOME],
+                           _local_days(rows, dealer, at))
+    sent, welcomed = _sent_this_week(session, dealer, at), _welcomed_borrowers(session, dealer)
+    start, end = window(dealer)
+    held: dict[str, list[int]] = {}
+    deferred = []
+    for row in rows:
+        reason = _hold_reason(row, dealer, pauses, sent, welcomed)
+        if reason is not None:
+            held.setdefault(reason, []).append(row.id)
+        elif not inside(zones_for(row, dealer), start, end, at):
+            deferred.append({"id": row.id, "status": ReminderStatus.DEFERRED,
+                             "send_after": next_allowed(row, dealer, at), "reason": QUIET_HOURS})
+        else:
+            judgement.sendable.append(row.id)
+            if row.template == WELCOME:
+                welcomed.add(row.borrower_id)
+            else:
+                sent[row.account_id] += 1
+    for reason, ids in held.items():
+        _apply(session, ids, status=ReminderStatus.SKIPPED, reason=reason)
+        judgement.skipped[reason] += len(ids)
+    if deferred:
+        session.bulk_update_mappings(Reminder, deferred)
+        judgement.skipped[QUIET_HOURS] += len(deferred)
+    _apply(session, judgement.sendable, status=ReminderStatus.ENQUEUED, reason=None)
+    return judgement
+
+
+def _claim(session: Session, reminder_id: int) -> bool:
+    """enqueued -> sending, for exactly one caller."""
+    return session.execute(
+        update(Reminder)
+        .where(Reminder.id == reminder_id, Reminder.status == ReminderStatus.ENQUEUED)
+        .values(status=ReminderStatus.SENDING, attempts=Reminder.attempts + 1,
+                updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+
+
+def _settle_refusal(reminder: Reminder, refused: SendRefused) -> str:
+    if refused.reason == QUIET_HOURS:
+        reminder.status, reminder.send_after = ReminderStatus.DEFERRED, refused.retry_at
+    elif refused.reason == "rate_limited" and reminder.attempts < MAX_ATTEMPTS:
+        reminder.status = ReminderStatus.QUEUED  # judged again by the next run
+    else:
+        reminder.status = ReminderStatus.SKIPPED
+    reminder.reason = refused.reason
+    return refused.reason
+
+
+def send_one(session: Session, reminder: Reminder, at: datetime) -> str:
+    """Send a claimed reminder if it still may go; "sent" or the reason it did not."""
+    account = session.get(Account, reminder.account_id)
+    borrower = session.get(Borrower, account.borrower_id)
+    dealer = session.get(Dealer, reminder.dealer_id)
+    today = local_today(borrower, dealer, at)
+    reason = refusal(borrower) if reminder.template == WELCOME \
+        else pause_reason(session, account, today)
+    if reason is not None:
+        reminder.status, reminder.reason = ReminderStatus.SKIPPED, reason
+        return reason
+    text = render_message(session, dealer, account, reminder.template, borrower.language, today)
+    kind = "welcome" if reminder.template == WELCOME else "reminder"
+    try:
+        message = send_sms(session, borrower, text, kind=kind, account_id=account.id, at=at,
+                           defer=False)
+    except SendRefused as refused:
+        return _settle_refusal(reminder, refused)
+    reminder.message_id, reminder.language = message.id, borrower.language
+    if message.status == "failed":
+        reminder.status = ReminderStatus.FAILED
+        reminder.reason = refusal(borrower) or f"error_{message.error_code}"
+        return reminder.reason
+    reminder.status, reminder.sent_at, reminder.reason = ReminderStatus.SENT, at, None
+    return "sent"
+
+
+def _send_claimed(reminder_id: int, at: datetime) -> str | None:
+    """Claim and send one reminder in its own transaction; None if another worker has it."""
+    with session_scope() as session:
+        if not _claim(session, reminder_id):
+            return None
+        session.commit()
+        try:
+            return send_one(session, session.get(Reminder, reminder_id), at)
+        except Exception:
+            # Whether the text left is unknown: marked failed, never sent again.
+            log.exception("reminder %s failed", reminder_id)
+            session.rollback()
+            session.execute(update(Reminder).where(Reminder.id == reminder_id).values(
+                status=ReminderStatus.FAILED, reason="error", updated_at=utcnow()))
+            return "error"
+
+
+def send_batch(reminder_ids: list[int], at_iso: str, planned_iso: str) -> dict:
+    """The job: send each reminder of a batch; `{"sent": n, "skipped": {reason: n}}`.
+
+    Time moves on from `at_iso` by however long the job waited in the queue,
+    so an injected `--at` and real time agree on quiet hours.
+    """
+    from bot import db
+    from bot.settings import get_settings
+
+    db.configure(get_settings().database_url)
+    delay = utcnow() - datetime.fromisoformat(planned_iso)
+    started = datetime.fromisoformat(at_iso) + max(delay, timedelta(0))
+    began = utcnow()
+    outcome: Counter = Counter()
+    for reminder_id in reminder_ids:
+        outcome[_send_claimed(reminder_id, started + (utcnow() - began))] += 1
+    outcome.pop(None, None)
+    sent = outcome.pop("sent", 0)
+    return {"sent": sent, "skipped": dict(outcome)}

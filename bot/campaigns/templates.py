@@ -1,0 +1,227 @@
+"""Dealer message templates: Jinja2 in a sandbox over a fixed set of variables.
+
+A template is checked when it is saved — syntax, unknown variables, and
+anything the sandbox forbids — so a broken one never reaches a borrower.
+On top of Jinja's sandbox, templates are kept to what a text message needs
+(variables, `if`, a few filters): no loops, calls or attribute access, which
+is also what keeps a template from burning CPU or memory when it renders.
+
+Every kind exists in English and Spanish: the dealer's own text, else the
+default shipped in bot/campaigns/defaults/<language>.yml for its collector
+mode.
+"""
+
+from __future__ import annotations
+
+import logging
+import operator
+from datetime import date
+from functools import cache
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import yaml
+from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
+from jinja2.exceptions import SecurityError
+from jinja2.exceptions import TemplateError as JinjaError
+from jinja2.sandbox import SandboxedEnvironment
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.campaigns import compliance
+from bot.campaigns.checks import preview_result
+from bot.campaigns.context import VARIABLES, build_context, sample_context
+from bot.clock import utcnow
+from bot.models import Account, Dealer, MessageTemplate
+
+log = logging.getLogger(__name__)
+
+KINDS = ("welcome", "reminder_upcoming", "reminder_due", "reminder_overdue", "receipt", "survey")
+LANGUAGES = ("en", "es")
+# Twilio refuses bodies over 1,600 characters.
+MAX_LENGTH = 1600
+ALLOWED_FILTERS = frozenset({"upper", "lower", "title", "capitalize", "trim", "default", "d",
+                             "truncate", "abs", "round", "int"})
+_DEFAULTS = Path(__file__).with_name("defaults")
+
+__all__ = ["KINDS", "LANGUAGES", "VARIABLES", "TemplateError", "preview", "render_template",
+           "save_template", "template_body", "validate_template"]
+
+
+class TemplateError(ValueError):
+    """A template that cannot be used; the message names the problem."""
+
+
+class _SmsSandbox(SandboxedEnvironment):
+    """Jinja's sandbox, with `*` and `**` refused where they could blow up memory."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, op: str, left: Any, right: Any) -> Any:
+        if op == "**":
+            raise SecurityError("the ** operator is not allowed")
+        if isinstance(left, (str, list)) or isinstance(right, (str, list)):
+            raise SecurityError("repeating text with * is not allowed")
+        return operator.mul(left, right)
+
+
+_env = _SmsSandbox(undefined=StrictUndefined, autoescape=False, trim_blocks=True,
+                   keep_trailing_newline=False)
+# Validation renders every template once with made-up values.
+_SAMPLE_DEALER: Any = SimpleNamespace(name="Sunrise Auto", currency="USD",
+                                      contact_phone="+15550100001")
+
+
+def _forbidden(tree: nodes.Template) -> str | None:
+    """Why a parsed template is refused beyond the sandbox's own rules, or None."""
+    refused = {nodes.For: "loops ({% for %})", nodes.Macro: "macros",
+               nodes.CallBlock: "call blocks", nodes.Include: "include",
+               nodes.Import: "import", nodes.FromImport: "import", nodes.Extends: "extends",
+               nodes.Call: "function and method calls"}
+    for node_type, what in refused.items():
+        if next(tree.find_all(node_type), None) is not None:
+            return f"{what} are not allowed in a template"
+    for node in tree.find_all(nodes.Getattr):
+        name = f"{getattr(node.node, 'name', '…')}.{node.attr}"
+        if node.attr.startswith("_"):
+            return f"sandbox violation: {name} is not allowed"
+        return f"attribute access ({name}) is not allowed; use the variables as they are"
+    for node in tree.find_all(nodes.Filter):
+        if node.name not in ALLOWED_FILTERS:
+            return (f"the filter |{node.name} is not allowed (allowed: "
+                    f"{', '.join(sorted(ALLOWED_FILTERS))})")
+    return None
+
+
+def _parse(body: str) -> nodes.Template:
+    if not isinstance(body, str) or not body.strip():
+        raise TemplateError("the template is empty")
+    if len(body) > MAX_LENGTH:
+        raise TemplateError(f"the template is longer than {MAX_LENGTH} characters")
+    try:
+        return _env.parse(body)
+    except TemplateSyntaxError as error:
+        raise TemplateError(f"syntax error on line {error.lineno}: {error.message}") from None
+
+
+def _render(body: str, context: dict[str, Any]) -> str:
+    try:
+        text = _env.from_string(body).render(context)
+    except SecurityError as error:
+        raise TemplateError(f"sandbox violation: {error}") from None
+    except JinjaError as error:
+        raise TemplateError(f"the template cannot be rendered: {error}") from None
+    except (TypeError, ValueError, ArithmeticError) as error:
+        raise TemplateError(f"the template cannot be rendered: {error}") from None
+    text = " ".join(text.split())  # line breaks in the source are for the editor only
+    if len(text) > MAX_LENGTH:
+        raise TemplateError(f"the text is longer than {MAX_LENGTH} characters")
+    return text
+
+
+def validate_template(body: str) -> None:
+    """Raise TemplateError (naming the problem) unless `body` is a usable template."""
+    tree = _parse(body)
+    unknown = sorted(meta.find_undeclared_variables(tree) - set(VARIABLES))
+    if unknown:
+        raise TemplateError(f"unknown variable: {', '.join(unknown)} (known: "
+                            f"{', '.join(VARIABLES)})")
+    reason = _forbidden(tree)
+    if reason:
+        raise TemplateError(reason)
+    sample = sample_context(_SAMPLE_DEALER, "en", date(2026, 1, 15))
+    if not _render(body, sample):
+        raise TemplateError("the template renders to an empty text")
+
+
+def render_template(body: str, context: dict[str, Any]) -> str:
+    """Validate and render `body` with `context` into one line of text."""
+    validate_template(body)
+    return _render(body, context)
+
+
+@cache
+def _defaults(language: str) -> dict[str, dict[str, str]]:
+    with open(_DEFAULTS / f"{language}.yml", encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def default_body(kind: str, language: str, mode: str = compliance.FIRST_PARTY) -> str:
+    """The shipped template for a kind, language and collector mode."""
+    table = _defaults(language if language in LANGUAGES else "en")
+    return table.get(mode, table[compliance.FIRST_PARTY])[kind]
+
+
+def _check_kind_language(kind: str, language: str) -> None:
+    if kind not in KINDS:
+        raise TemplateError(f"unknown template kind {kind!r} (kinds: {', '.join(KINDS)})")
+    if language not in LANGUAGES:
+        raise TemplateError(f"unknown language {language!r} (languages: en, es)")
+
+
+def _stored(session: Session, dealer: Dealer, kind: str, language: str) -> MessageTemplate | None:
+    return session.execute(
+        select(MessageTemplate).where(MessageTemplate.dealer_id == dealer.id,
+                                      MessageTemplate.kind == kind,
+                                      MessageTemplate.language == language)
+    ).scalar_one_or_none()
+
+
+def template_body(session: Session, dealer: Dealer, kind: str, language: str) -> str:
+    """The dealer's template for a kind and language, or the shipped default."""
+    _check_kind_language(kind, language if language in LANGUAGES else "en")
+    language = language if language in LANGUAGES else "en"
+    stored = _stored(session, dealer, kind, language)
+    return stored.body if stored else default_body(kind, language, dealer.collector_mode)
+
+
+def save_template(session: Session, dealer: Dealer, kind: str, language: str,
+                  body: str) -> MessageTemplate:
+    """Validate and store the dealer's template (replacing its previous one)."""
+    _check_kind_language(kind, language)
+    validate_template(body)
+    template = _stored(session, dealer, kind, language)
+    if template is None:
+        template = MessageTemplate(dealer_id=dealer.id, kind=kind, language=language)
+        session.add(template)
+    template.body = body
+    session.flush()
+    return template
+
+
+def render_message(session: Session, dealer: Dealer, account: Account, kind: str,
+                   language: str, today: date, payment: Any = None) -> str:
+    """The text of a `kind` message for an account, as it will be sent.
+
+    Should the dealer's saved template fail on real values, the shipped
+    default goes instead: a borrower never gets a broken text, or none.
+    """
+    context = build_context(dealer, account.borrower, account, language, today, payment)
+    try:
+        text = _render(template_body(session, dealer, kind, language), context)
+    except TemplateError as error:
+        log.warning("dealer %s template %s/%s failed (%s); sending the default",
+                    dealer.id, kind, language, error)
+        text = _render(default_body(kind, language, dealer.collector_mode), context)
+    return compliance.with_required_notices(dealer.collector_mode, language, text)
+
+
+def preview(session: Session, dealer: Dealer, body: str, language: str,
+            account_id: int | None = None) -> dict[str, Any]:
+    """Render `body` for a real (the dealer's own) or sample account, with segments and
+    warnings. Raises TemplateError, or LookupError for an account that is not the dealer's."""
+    if language not in LANGUAGES:
+        raise TemplateError(f"unknown language {language!r} (languages: en, es)")
+    validate_template(body)
+    today = utcnow().date()
+    if account_id is None:
+        context = sample_context(dealer, language, today)
+    else:
+        account = session.get(Account, account_id)
+        if account is None or account.dealer_id != dealer.id:
+            raise LookupError(f"no account {account_id}")
+        context = build_context(dealer, account.borrower, account, language, today)
+    text = compliance.with_required_notices(dealer.collector_mode, language,
+                                            _render(body, context))
+    return preview_result(dealer.collector_mode, text, written=_render(body, context))

@@ -1,0 +1,124 @@
+"""Quiet hours: texts we start go only between 8:00 and 21:00 where the borrower is.
+
+A dealer may tighten the window (never widen it). Where we are unsure where
+the borrower is — their recorded time zone and the time zones of their phone
+number (`phonenumbers.timezone`) disagree — a text goes only when it is
+inside the window in every one of them. Times are naive UTC, as stored.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.localtime import borrower_zone
+from bot.models import Borrower, Dealer
+from bot.phones import timezones_for
+
+EARLIEST = time(8, 0)
+LATEST = time(21, 0)
+# A number whose zones span more than this says nothing about where its owner
+# is (toll-free and non-geographic numbers list every zone of the country).
+MAX_PHONE_ZONES = 4
+
+
+def _clock(text: str | None, fallback: time) -> time:
+    try:
+        return time.fromisoformat((text or "").strip().zfill(5))
+    except ValueError:
+        return fallback
+
+
+def window(dealer: Dealer) -> tuple[time, time]:
+    """The local (start, end) of the sending window: 8:00-21:00, or the dealer's tighter one."""
+    start = max(EARLIEST, _clock(dealer.quiet_end, EARLIEST))
+    end = min(LATEST, _clock(dealer.quiet_start, LATEST))
+    if start >= end:  # a nonsensical setting must not silence everything
+        return EARLIEST, LATEST
+    return start, end
+
+
+@lru_cache(maxsize=4096)
+def _zone(name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def phone_zones(borrower: Borrower) -> list[str]:
+    """The phone number's time zones (stored when known, else looked up)."""
+    if borrower.phone_zones is not None:
+        return [z for z in borrower.phone_zones.split(",") if z]
+    return timezones_for(borrower.phone)
+
+
+def stored_phone_zones(phone: str) -> str:
+    """What `Borrower.phone_zones` stores for a number: its telling zones, comma-separated."""
+    zones = timezones_for(phone)
+    return ",".join(zones) if len(zones) <= MAX_PHONE_ZONES else ""
+
+
+def zones_for(borrower: Borrower, dealer: Dealer) -> list[ZoneInfo]:
+    """Every zone the borrower may be in: the recorded one (else the dealer's) and the phone's."""
+    zones = [borrower_zone(borrower, dealer)]
+    names = phone_zones(borrower)
+    if len(names) <= MAX_PHONE_ZONES:
+        for name in names:
+            zone = _zone(name)
+            if zone is not None and zone not in zones:
+                zones.append(zone)
+    return zones
+
+
+def _utc(at: datetime) -> datetime:
+    return at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at
+
+
+def inside(zones: list[ZoneInfo], start: time, end: time, at: datetime) -> bool:
+    """Whether the naive-UTC moment `at` is inside [start, end) in every zone."""
+    moment = _utc(at)
+    for zone in zones:
+        local = moment.astimezone(zone).time()
+        if not start <= local < end:
+            return False
+    return True
+
+
+def may_send_now(borrower: Borrower, dealer: Dealer, at: datetime) -> bool:
+    """Whether a text we start may go to this borrower at the naive-UTC moment `at`."""
+    start, end = window(dealer)
+    return inside(zones_for(borrower, dealer), start, end, at)
+
+
+def earliest_inside(zones: list[ZoneInfo], start: time, end: time,
+                    at: datetime) -> datetime | None:
+    """The first naive-UTC moment at or after `at` inside the window everywhere, if any."""
+    if inside(zones, start, end, at):
+        return at.replace(tzinfo=None)
+    moment = _utc(at)
+    candidates = []
+    for zone in zones:
+        local_day = moment.astimezone(zone).date()
+        for days in range(0, 3):
+            opening = datetime.combine(local_day + timedelta(days=days), start, tzinfo=zone)
+            if opening > moment:
+                candidates.append(opening.astimezone(timezone.utc))
+    for candidate in sorted(candidates):
+        if inside(zones, start, end, candidate):
+            return candidate.replace(tzinfo=None)
+    return None
+
+
+def next_allowed(borrower: Borrower, dealer: Dealer, at: datetime) -> datetime:
+    """The next naive-UTC moment (`at` itself if allowed) a text may go to this borrower.
+
+    When the zones share no moment at all, the recorded zone alone decides.
+    """
+    start, end = window(dealer)
+    zones = zones_for(borrower, dealer)
+    found = earliest_inside(zones, start, end, at)
+    if found is None:
+        found = earliest_inside(zones[:1], start, end, at)
+    return found
