@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import time
 import uuid
 
 import pytest
 
 from bot.messaging.rate_limit import TokenBucket
-
-REDIS_URL = "redis://127.0.0.1:6379/15"
-
-
-def redis_or_skip() -> str:
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.ConnectionError:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("Redis is not answering on 127.0.0.1:6379 (required under CI=true)")
-        pytest.skip("Redis is not answering on 127.0.0.1:6379")
-    return REDIS_URL
+from tests.support.servers import redis_or_skip
 
 
 @pytest.mark.parametrize("shared", [False, True], ids=["memory", "redis"])

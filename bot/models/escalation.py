@@ -18,6 +18,7 @@ class EscalationReason:
     FAILED_INSTALLMENT = "failed_installment"
     BROKEN_PROMISE = "broken_promise"
     ALREADY_PAID = "already_paid"
+    CHARGEBACK = "chargeback"  # the card holder disputed a charge with their bank
 
 
 class EscalationStatus:

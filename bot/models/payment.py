@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import relationship
 
 from bot.models.base import Base, Timestamped
@@ -55,6 +55,10 @@ class Payment(Timestamped, Base):
     card_last4 = Column(String(4))
     confirmed_at = Column(DateTime)
     settled_at = Column(DateTime)
+    # Refunded so far, as Stripe reports it (charge.refunded); the ledger adds it back.
+    refunded_cents = Column(Integer, nullable=False, default=0, server_default="0")
+    # The card holder disputed the charge with their bank (charge.dispute.created).
+    disputed_at = Column(DateTime)
 
     account = relationship("Account", back_populates="payments")
 
@@ -68,10 +72,15 @@ class LedgerEntry(Timestamped, Base):
     """An append-only record of every change to an account's balance."""
 
     __tablename__ = "ledger_entries"
+    # A payment is posted once; its refunds may be several entries.
+    __table_args__ = (
+        Index("uq_ledger_entries_payment_once", "payment_id", unique=True,
+              sqlite_where=text("kind = 'payment'"), postgresql_where=text("kind = 'payment'")),
+    )
 
     account_id = Column(ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True)
-    payment_id = Column(ForeignKey("payments.id", ondelete="SET NULL"), unique=True)
-    kind = Column(String(20), nullable=False)
+    payment_id = Column(ForeignKey("payments.id", ondelete="SET NULL"))
+    kind = Column(String(20), nullable=False)  # payment | refund
     # Negative amounts reduce what the borrower owes.
     amount_cents = Column(Integer, nullable=False)
     balance_after_cents = Column(Integer, nullable=False)

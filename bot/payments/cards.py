@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.dialogue.replies import reply
 from bot.messaging.notices import send_notice
-from bot.models import Account, Payment, PaymentStatus
+from bot.models import Account, Payment, PaymentStatus, SecureLink
 from bot.money import format_cents
-from bot.payments import charging, stripe_gateway
+from bot.payments import charging, links, stripe_gateway
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,28 @@ def save_new_card(session: Session, account: Account, payment_method_id: str) ->
     session.flush()
     send_notice(session, account, "card_saved", brand=card.brand, last4=card.last4,
             reference=account.reference)
+
+
+def save_card_from_checkout(session: Session, metadata: dict, payment_method_id: str) -> str:
+    """A borrower finished Stripe's hosted card page: save the card, spend the link.
+
+    Stripe reports it twice (checkout.session.completed and setup_intent.succeeded)
+    and may redeliver either; the card is saved and confirmed by text once.
+    Returns the outcome recorded for the webhook event.
+    """
+    link = session.execute(
+        select(SecureLink).where(SecureLink.nonce == str(metadata.get("textpay_link", "")),
+                                 SecureLink.purpose == links.UPDATE_CARD)
+    ).scalar_one_or_none()
+    if link is None or str(link.account_id) != str(metadata.get("textpay_account_id")):
+        return "unknown_link"
+    account = session.get(Account, link.account_id)
+    if account.stripe_payment_method_id == payment_method_id:
+        return "already_saved"
+    if not links.use_link(session, link):
+        return "link_used"  # single use: a second card from the same link is not taken
+    save_new_card(session, account, payment_method_id)
+    return "card_saved"
 
 
 def finish_authenticated(session: Session, payment: Payment,

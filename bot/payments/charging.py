@@ -206,16 +206,25 @@ _FAILURE_REASON = {
 
 def record_outcome(
     session: Session, payment: Payment, result: stripe_gateway.ChargeResult
-) -> None:
-    """Apply Stripe's answer to a payment; only `succeeded` touches the ledger."""
+) -> bool:
+    """Apply Stripe's answer to a payment; only `succeeded` touches the ledger.
+
+    Returns True when this call posted the payment (so its receipt is ours to
+    send). Both paths are conditional UPDATEs: when the bot, a webhook and
+    `textpay reconcile` report the same payment at once, it is posted once,
+    and a late failure report never undoes a recorded success.
+    """
     if result.payment_intent_id:
         payment.stripe_payment_intent_id = result.payment_intent_id
+    session.flush()  # the caller's pending changes must not be lost to the refresh below
     if result.outcome == stripe_gateway.SUCCEEDED:
-        ledger.record_payment(session, payment)
-        return
-    if payment.status == PaymentStatus.SUCCEEDED:
-        return  # a late failure report never undoes a recorded success
-    payment.status = _STATUS_FOR_OUTCOME[result.outcome]
-    payment.failure_reason = _FAILURE_REASON.get(result.outcome)
-    payment.updated_at = utcnow()
-    session.flush()
+        return ledger.record_payment(session, payment)
+    session.execute(
+        update(Payment)
+        .where(Payment.id == payment.id, Payment.status != PaymentStatus.SUCCEEDED)
+        .values(status=_STATUS_FOR_OUTCOME[result.outcome],
+                failure_reason=_FAILURE_REASON.get(result.outcome), updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(payment)
+    return False

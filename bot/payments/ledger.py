@@ -2,7 +2,7 @@
 
 Each change is one conditional UPDATE plus one append-only entry, so a
 payment reported as succeeded twice (the bot and a Stripe webhook, say) is
-posted once.
+posted once, and a refund reported twice is added back once.
 """
 
 from __future__ import annotations
@@ -59,3 +59,61 @@ def record_payment(session: Session, payment: Payment) -> bool:
     if account is not None:
         session.refresh(account)
     return True
+
+
+def _claim_refunded_total(session: Session, payment_id: int, refunded_total: int) -> int:
+    """Raise the payment's refunded amount to `refunded_total`; return the increase.
+
+    Compare-and-set on the amount already recorded, so two deliveries of the
+    same refund (or two refunds reported at once) never add the same cents twice.
+    """
+    for _attempt in range(5):
+        recorded = session.execute(
+            select(Payment.refunded_cents).where(Payment.id == payment_id)
+        ).scalar_one()
+        if refunded_total <= recorded:
+            return 0
+        moved = session.execute(
+            update(Payment)
+            .where(Payment.id == payment_id, Payment.refunded_cents == recorded)
+            .values(refunded_cents=refunded_total, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        if moved.rowcount == 1:
+            return refunded_total - recorded
+    # Stripe redelivers a webhook that failed, so giving up here loses nothing.
+    raise RuntimeError(f"refund of payment {payment_id} kept conflicting; try again")
+
+
+def record_refund(session: Session, payment: Payment, refunded_total_cents: int,
+                  reference: str = "") -> int:
+    """Add refunded money back to the balance, once. Returns the cents added now.
+
+    `refunded_total_cents` is everything refunded on the payment so far (what
+    Stripe reports), so partial refunds and redeliveries both come out right.
+    """
+    if payment.status != PaymentStatus.SUCCEEDED:
+        return 0  # never posted, so there is nothing to give back
+    total = min(refunded_total_cents, payment.amount_cents)
+    added = _claim_refunded_total(session, payment.id, total)
+    if added <= 0:
+        return 0
+    now = utcnow()
+    session.execute(
+        update(Account)
+        .where(Account.id == payment.account_id)
+        .values(balance_cents=Account.balance_cents + added,
+                amount_due_cents=Account.amount_due_cents + added, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    balance_after = session.execute(
+        select(Account.balance_cents).where(Account.id == payment.account_id)
+    ).scalar_one()
+    session.add(LedgerEntry(
+        account_id=payment.account_id, payment_id=payment.id, kind="refund",
+        amount_cents=added, balance_after_cents=balance_after,
+        description=f"Refund of {payment.confirmation_code} {reference}".strip(),
+    ))
+    session.flush()
+    session.refresh(payment)
+    return added

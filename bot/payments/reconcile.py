@@ -23,17 +23,28 @@ log = logging.getLogger(__name__)
 
 # A claimed payment older than this without an answer is treated as lost.
 STUCK_AFTER = timedelta(minutes=2)
+# Stripe may still be working on a request this young: "not found" proves nothing yet.
+NOT_FOUND_GRACE = timedelta(seconds=30)
 
 
-def settle_unknown(session: Session, payment: Payment) -> str:
+def _ask_stripe(session: Session, payment: Payment) -> stripe_gateway.ChargeResult | None:
+    if payment.stripe_payment_intent_id:
+        return stripe_gateway.retrieve_outcome(payment.stripe_payment_intent_id)
+    account = session.get(Account, payment.account_id)
+    attempted = payment.confirmed_at or payment.created_at
+    return stripe_gateway.find_intent_for(payment.idempotency_key, account.stripe_customer_id,
+                                          since=attempted - timedelta(minutes=5))
+
+
+def settle_unknown(session: Session, payment: Payment, now: datetime | None = None) -> str:
     """Ask Stripe about one payment and record what it says; returns the new status."""
     try:
-        if payment.stripe_payment_intent_id:
-            result = stripe_gateway.retrieve_outcome(payment.stripe_payment_intent_id)
-        else:
-            result = stripe_gateway.find_intent_for(payment.idempotency_key)
+        result = _ask_stripe(session, payment)
     except stripe.StripeError as error:
         log.warning("reconcile: stripe still unavailable (%s)", type(error).__name__)
+        return payment.status
+    attempted = payment.confirmed_at or payment.created_at
+    if result is None and (now or utcnow()) - attempted < NOT_FOUND_GRACE:
         return payment.status
     if result is None:
         payment.status = PaymentStatus.FAILED
@@ -62,7 +73,7 @@ def reconcile(session: Session, now: datetime | None = None) -> dict[str, int]:
     """Settle every payment whose outcome is unknown; count the results by status."""
     counts: Counter[str] = Counter()
     for payment in payments_to_settle(session, now):
-        status = settle_unknown(session, payment)
+        status = settle_unknown(session, payment, now)
         if status == PaymentStatus.SUCCEEDED:
             # The borrower was told it had not gone through; now it has.
             cards.send_receipt(session, payment, session.get(Account, payment.account_id))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from functools import cache
 
 import stripe
@@ -42,24 +43,26 @@ class CardOnFile:
 
 
 @cache
-def _client(api_key: str, api_base: str | None) -> stripe.StripeClient:
+def _client(api_key: str, api_base: str | None, timeout: float) -> stripe.StripeClient:
     addresses = {"api": api_base} if api_base else None
     return stripe.StripeClient(
         api_key,
         base_addresses=addresses,
-        # The SDK retries network failures with the same idempotency key.
+        # The SDK retries a lost connection, a 409 or a 5xx once, with the same
+        # idempotency key, so Stripe answers the retry with the first result.
         max_network_retries=1,
-        http_client=stripe.RequestsClient(timeout=(3.05, 20)),
+        # Twilio waits 15 s for our TwiML: two attempts must fit in that.
+        http_client=stripe.RequestsClient(timeout=(3.05, timeout)),
     )
 
 
 def client() -> stripe.StripeClient:
-    """The Stripe client for the configured key and API address."""
+    """The Stripe client for the configured key, API address and timeout."""
     settings = get_settings()
     key = settings.stripe_secret_key or ("sk_test_demo" if settings.demo_mode else None)
     if not key:
         raise stripe.AuthenticationError("STRIPE_SECRET_KEY is not set")
-    return _client(key, settings.stripe_api_base)
+    return _client(key, settings.stripe_api_base, settings.stripe_timeout_seconds)
 
 
 def _outcome_of_status(status: str) -> str:
@@ -116,24 +119,43 @@ def retrieve_outcome(payment_intent_id: str) -> ChargeResult:
     return ChargeResult(_outcome_of_status(intent.status), intent.id)
 
 
-def find_intent_for(idempotency_key: str) -> ChargeResult | None:
+def find_intent_for(idempotency_key: str, customer_id: str | None = None,
+                    since: datetime | None = None) -> ChargeResult | None:
     """Find the PaymentIntent we created with this key, if Stripe ever got it.
 
-    Every intent carries `metadata.textpay_key`. Real Stripe can search by
-    metadata; the emulator cannot, so fall back to scanning recent intents.
+    Every intent carries `metadata.textpay_key`. Listing is read-after-write
+    consistent (Stripe's search can lag a minute behind, which could make a
+    charge that happened look like one that did not), so we list the
+    customer's intents since the attempt; the emulator knows no filters, so
+    there every intent is listed.
     """
-    query = f"metadata['textpay_key']:'{idempotency_key}'"
+    intents = client().v1.payment_intents
     try:
-        found = client().v1.payment_intents.search(params={"query": query}).data
+        params: dict = {"limit": 100}
+        if customer_id:
+            params["customer"] = customer_id
+        if since is not None:
+            params["created"] = {"gte": int(since.replace(tzinfo=timezone.utc).timestamp())}
+        pages = intents.list(params=params)
     except stripe.InvalidRequestError:
-        found = [
-            intent
-            for intent in client().v1.payment_intents.list(params={"limit": 100}).auto_paging_iter()
-            if (intent.metadata or {}).get("textpay_key") == idempotency_key
-        ]
-    if not found:
-        return None
-    return ChargeResult(_outcome_of_status(found[0].status), found[0].id)
+        pages = intents.list(params={"limit": 100})
+    for intent in pages.auto_paging_iter():
+        if (intent.metadata or {}).get("textpay_key") == idempotency_key:
+            return ChargeResult(_outcome_of_status(intent.status), intent.id)
+    return None
+
+
+def charge_payment_intent(charge_id: str) -> str | None:
+    """The PaymentIntent behind a charge (older dispute events name only the charge)."""
+    intent = client().v1.charges.retrieve(charge_id).payment_intent
+    return getattr(intent, "id", intent)
+
+
+def setup_intent_card(setup_intent_id: str) -> str | None:
+    """The PaymentMethod a completed SetupIntent saved (Checkout in setup mode)."""
+    intent = client().v1.setup_intents.retrieve(setup_intent_id)
+    method = intent.payment_method
+    return getattr(method, "id", method)
 
 
 def card_on_file(payment_method_id: str) -> CardOnFile:
@@ -199,5 +221,7 @@ def checkout_setup_url(customer_id: str, success_url: str, cancel_url: str,
         "success_url": success_url,
         "cancel_url": cancel_url,
         "metadata": metadata,
+        # Copied to the SetupIntent too, so setup_intent.succeeded names the link.
+        "setup_intent_data": {"metadata": metadata},
     })
     return session.url

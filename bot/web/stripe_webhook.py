@@ -19,7 +19,10 @@ bp = Blueprint("stripe_webhook", __name__)
 
 @bp.post("/stripe/webhook")
 def stripe_webhook() -> ResponseReturnValue:
-    """Verify Stripe-Signature (400 when wrong), then apply the event once."""
+    """Verify Stripe-Signature (400 when wrong), then apply the event once.
+
+    500 when applying failed, so that Stripe delivers it again.
+    """
     secret = get_settings().stripe_webhook_secret
     if not secret:
         log.warning("stripe webhook refused: STRIPE_WEBHOOK_SECRET is not set")
@@ -30,7 +33,15 @@ def stripe_webhook() -> ResponseReturnValue:
     except (ValueError, stripe.SignatureVerificationError):
         return jsonify(error={"code": "bad_signature", "message": "invalid signature"}), 400
     event = json.loads(payload)
-    with session_scope() as session:
-        outcome = apply_event(session, event)
-    log.info("stripe event %s: %s", event.get("type"), outcome)
+    if not isinstance(event.get("id"), str) or not isinstance(event.get("data"), dict):
+        return jsonify(error={"code": "bad_event", "message": "not a Stripe event"}), 400
+    try:
+        with session_scope() as session:
+            outcome = apply_event(session, event)
+    except Exception:
+        # Nothing was kept (the event row rolls back with its effects): Stripe retries.
+        log.exception("stripe event %s (%s) failed", event["id"], event.get("type"))
+        return jsonify(error={"code": "retry", "message": "not applied; retry later"}), 500
+    log.info("stripe event %s: %s", event.get("type"), outcome,
+             extra={"stripe_event": event["id"], "outcome": outcome})
     return jsonify(received=True, outcome=outcome)
