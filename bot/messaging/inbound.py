@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot import escalations
+from bot import escalations, events
 from bot.clock import utcnow
 from bot.db import session_scope
 from bot.dialogue.context import primary_account
@@ -89,17 +89,30 @@ def _store_inbound(session: Session, sms: InboundSms, dealer: Dealer,
     )
     session.add(message)
     session.flush()
+    _announce_to_console(session, message)
     return message
+
+
+def _announce_to_console(session: Session, message: Message) -> None:
+    """Live consoles show the text once it is committed (bot/events.py)."""
+    if message.borrower_id is not None:
+        events.announce(session, message.dealer_id, events.MESSAGE, id=message.id,
+                        borrower_id=message.borrower_id, direction=message.direction,
+                        author=message.author)
 
 
 def _store_replies(session: Session, inbound: Message, texts: list[str]) -> None:
     for text in texts:
-        session.add(Message(
+        message = Message(
             dealer_id=inbound.dealer_id, borrower_id=inbound.borrower_id,
             direction="outbound", author="bot", kind="reply", body=text,
             in_reply_to_id=inbound.id, from_number=inbound.to_number,
             to_number=inbound.from_number, status="sent",
-        ))
+        )
+        session.add(message)
+    if texts:
+        session.flush()
+        _announce_to_console(session, message)
 
 
 def _keyword_reply(session: Session, borrower: Borrower, dealer: Dealer, word: str) -> list[str]:

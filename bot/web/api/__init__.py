@@ -84,4 +84,4 @@ def json_body() -> dict:
     return data
 
 
-from bot.web.api import accounts, payments  # noqa: E402,F401 - registers the routes
+from bot.web.api import accounts, escalations, payments  # noqa: E402,F401 - registers the routes

@@ -1,0 +1,1 @@
+"""Services behind the staff console and dealer portal (no Flask in here)."""

@@ -1,0 +1,56 @@
+"""The console's transcript: every text, and the moments a person stepped in or out.
+
+Texts come from the message log; the escalation moments (escalated, taken
+over, handed back with its note) come from the escalations themselves, so the
+hand-back note stays in the transcript without being mistaken for a text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot.console.transcript import escalations_for, messages_for
+from bot.models import Escalation, Message
+
+AUTHOR_LABELS = {"borrower": "Borrower", "bot": "Bot", "staff": "Staff", "system": "System"}
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """One line of the transcript: a text (`message`) or an escalation moment."""
+
+    at: datetime
+    order: int
+    message: Message | None = None
+    escalation: Escalation | None = None
+    moment: str | None = None  # escalated | taken_over | handed_back
+
+    @property
+    def label(self) -> str:
+        """Who speaks, as shown ("Borrower", "Bot", "Staff")."""
+        if self.message is None:
+            return "Console"
+        return AUTHOR_LABELS.get(self.message.author, self.message.author.title())
+
+
+def _moments(escalation: Escalation) -> list[TimelineItem]:
+    items = [TimelineItem(escalation.created_at, 0, escalation=escalation, moment="escalated")]
+    if escalation.taken_at is not None:
+        items.append(TimelineItem(escalation.taken_at, 1, escalation=escalation,
+                                  moment="taken_over"))
+    if escalation.resolved_at is not None:
+        items.append(TimelineItem(escalation.resolved_at, 2, escalation=escalation,
+                                  moment="handed_back"))
+    return items
+
+
+def timeline(session: Session, borrower_id: int) -> list[TimelineItem]:
+    """The borrower's texts and escalation moments, oldest first."""
+    items = [TimelineItem(m.created_at, 0, message=m) for m in messages_for(session, borrower_id)]
+    for escalation in escalations_for(session, borrower_id):
+        items.extend(_moments(escalation))
+    return sorted(items, key=lambda item: (item.at, item.order,
+                                           item.message.id if item.message else 0))

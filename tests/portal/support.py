@@ -1,0 +1,86 @@
+"""Helpers for portal tests: users, a second dealer, logging in with CSRF tokens."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from bot import db
+from bot.console.users import create_user
+from bot.dealers import create_dealer
+from bot.escalations import open_escalation
+from bot.models import Account, Borrower, EscalationReason
+
+PASSWORD = "correct horse battery staple"
+_TOKEN = re.compile(r'name="csrf-token" content="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def add_user(dealer_id: int, email: str, role: str, name: str | None = None) -> int:
+    """A login for a dealer (password PASSWORD)."""
+    with db.session_scope() as session:
+        return create_user(session, dealer_id=dealer_id, email=email, role=role,
+                           name=name or email.split("@")[0].title(), password=PASSWORD).id
+
+
+def escalate(dealer_id: int, borrower_id: int, account_id: int | None,
+             reason: str = EscalationReason.HUMAN, detail: str = "can I talk to a person") -> int:
+    """Open an escalation as the bot would; its id."""
+    with db.session_scope() as session:
+        return open_escalation(session, dealer_id=dealer_id, borrower_id=borrower_id,
+                               account_id=account_id, reason=reason, detail=detail).id
+
+
+@dataclass
+class OtherDealer:
+    """A second dealer with its own key, user, borrower, account and escalation."""
+
+    dealer_id: int
+    api_key: str
+    borrower_id: int
+    account_id: int
+    escalation_id: int
+    admin_email: str = "boss@other.example"
+
+
+def make_other_dealer() -> OtherDealer:
+    """Everything of another tenant, to prove nothing of it is reachable."""
+    with db.session_scope() as session:
+        dealer, key = create_dealer(session, name="Other Motors", number="+15550199999")
+        borrower = Borrower(dealer_id=dealer.id, name="Olga Other", phone="+15551239999")
+        session.add(borrower)
+        session.flush()
+        account = Account(dealer_id=dealer.id, borrower_id=borrower.id, reference="OT-1",
+                          balance_cents=50000, amount_due_cents=10000,
+                          due_date=date.today() - timedelta(days=10))
+        session.add(account)
+        session.flush()
+        ids = dealer.id, borrower.id, account.id
+    escalation_id = escalate(ids[0], ids[1], ids[2], EscalationReason.DISPUTE, "not mine")
+    other = OtherDealer(ids[0], key, ids[1], ids[2], escalation_id)
+    add_user(other.dealer_id, other.admin_email, "admin")
+    return other
+
+
+def csrf_from(html: str) -> str:
+    """The CSRF token embedded in a portal page."""
+    match = _TOKEN.search(html)
+    assert match, "no CSRF token on the page"
+    return match.group(1) or match.group(2)
+
+
+def login(client, email: str, password: str = PASSWORD):
+    """Log in through the form; returns the response (302 on success)."""
+    token = csrf_from(client.get("/portal/login").get_data(as_text=True))
+    return client.post("/portal/login", data={"email": email, "password": password,
+                                              "csrf_token": token})
+
+
+def token(client) -> str:
+    """A CSRF token for the logged-in client's session."""
+    return csrf_from(client.get("/portal/queue").get_data(as_text=True))
+
+
+def auth(key: str) -> dict[str, str]:
+    """The API's Authorization header."""
+    return {"Authorization": f"Bearer {key}"}
