@@ -11,6 +11,8 @@ from pathlib import Path
 
 import yaml
 
+from bot.messaging.segments import gsm_friendly
+
 SUPPORTED_LANGUAGES = ("en", "es")
 _FOLDER = Path(__file__).with_name("replies")
 
@@ -22,10 +24,14 @@ def _catalog(language: str) -> dict[str, str]:
 
 
 def reply(key: str, language: str | None, **values: object) -> str:
-    """The reply `key` in `language` (English when missing), filled with `values`."""
+    """The reply `key` in `language` (English when missing), filled with `values`.
+
+    Accents GSM-7 lacks (á, í, ó, ú) become plain letters: one accent would
+    make the whole text UCS-2 and cost 70-character segments instead of 160.
+    """
     language = language if language in SUPPORTED_LANGUAGES else "en"
     template = _catalog(language).get(key) or _catalog("en")[key]
-    return template.format(**values).strip()
+    return gsm_friendly(template.format(**values).strip())
 
 
 def keys(language: str) -> set[str]:

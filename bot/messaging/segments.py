@@ -86,3 +86,17 @@ def ucs2_forcing_characters(text: str) -> list[str]:
         if _gsm_cost(char) is None and char not in seen:
             seen.append(char)
     return seen
+
+
+# Spanish accents outside the GSM alphabet, and their closest GSM letters.
+_ACCENTS_TO_GSM = str.maketrans("áíóúÁÍÓÚÉÈÀÒÙÌÑÜ", "aiouAIOUÉEAOUIÑÜ")
+
+
+def gsm_friendly(text: str) -> str:
+    """The text with look-alikes and accents GSM-7 lacks replaced by their closest
+    GSM letters, so a reply costs 160-character segments instead of 70."""
+    for char, twin in UCS2_LOOKALIKES.items():
+        text = text.replace(char, twin)
+    friendly = text.translate(_ACCENTS_TO_GSM)
+    # Only worth it when the result really is GSM-7 (an emoji keeps UCS-2 anyway).
+    return friendly if not ucs2_forcing_characters(friendly) else text
