@@ -10,6 +10,8 @@ from pydantic import BaseModel, Field, ValidationError, constr, validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.campaigns.planner import queue_welcomes
+from bot.clock import utcnow
 from bot.models import Account, Borrower, Dealer
 from bot.payments import stripe_gateway
 from bot.phones import to_e164
@@ -127,6 +129,7 @@ def create_account(session: Session, dealer: Dealer, data: AccountIn) -> Account
     )
     session.add(account)
     session.flush()
+    queue_welcomes(session, dealer, [account.id], utcnow())  # sent within quiet hours
     return account
 
 

@@ -150,5 +150,36 @@ def reconcile(as_json: bool) -> None:
         click.echo("nothing to reconcile")
 
 
+
+@main.command("send-reminders")
+@click.option("--dealer", "dealer_id", type=int, default=None, help="Only this dealer.")
+@click.option("--at", default=None, help="ISO-8601 moment to act as (default: now).")
+@click.option("--json", "as_json", is_flag=True, help='Print {"sent": N, "skipped": {...}}.')
+def send_reminders(dealer_id: int | None, at: str | None, as_json: bool) -> None:
+    """Send every reminder due at that moment, per each dealer's schedule."""
+    from bot.campaigns.commands import send_reminders as run
+
+    run(dealer_id, _moment(at), as_json)
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dealer", "dealer_id", type=int, required=True, help="The dealer's id.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def import_accounts(file: Path, dealer_id: int, as_json: bool) -> None:
+    """Import accounts from a CSV file (upsert by reference; bad rows reported)."""
+    from bot.campaigns.commands import import_file
+
+    import_file(file, dealer_id, as_json)
+
+
+@main.command()
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
+def worker(burst: bool) -> None:
+    """Work on the job queue (RQ; needs REDIS_URL)."""
+    from bot.campaigns.commands import worker as run
+
+    run(burst)
+
 if __name__ == "__main__":
     sys.exit(main())

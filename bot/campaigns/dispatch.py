@@ -47,8 +47,8 @@ class Judgement:
     skipped: Counter = field(default_factory=Counter)
 
 
-def _ready_rows(session: Session, dealer: Dealer, at: datetime) -> list:
-    return session.execute(
+def _ready_rows(session: Session, dealer: Dealer, at: datetime, only: str | None) -> list:
+    query = (
         select(Reminder.id, Reminder.account_id, Reminder.template,
                Borrower.id.label("borrower_id"), Borrower.timezone, Borrower.phone,
                Borrower.phone_zones, Borrower.opted_out, Borrower.wrong_number,
@@ -58,7 +58,10 @@ def _ready_rows(session: Session, dealer: Dealer, at: datetime) -> list:
         .where(Reminder.dealer_id == dealer.id, Reminder.status.in_(ReminderStatus.READY),
                Reminder.send_after <= at, Reminder.send_after > at - CATCH_UP)
         .order_by(Reminder.id)
-    ).all()
+    )
+    if only is not None:
+        query = query.where(Reminder.template == only)
+    return session.execute(query).all()
 
 
 def _expire_stale(session: Session, dealer: Dealer, at: datetime) -> int:
@@ -114,13 +117,15 @@ def _apply(session: Session, ids: list[int], **values: object) -> None:
             .execution_options(synchronize_session=False))
 
 
-def judge_ready(session: Session, dealer: Dealer, at: datetime) -> Judgement:
-    """Decide every reminder whose moment has come: skip, defer, or mark it enqueued."""
+def judge_ready(session: Session, dealer: Dealer, at: datetime,
+                only: str | None = None) -> Judgement:
+    """Decide every reminder (or only those of template `only`) whose moment has come:
+    skip, defer, or mark it enqueued."""
     judgement = Judgement()
     judgement.skipped[EXPIRED] += _expire_stale(session, dealer, at)
     if not judgement.skipped[EXPIRED]:
         del judgement.skipped[EXPIRED]
-    rows = _ready_rows(session, dealer, at)
+    rows = _ready_rows(session, dealer, at, only)
     pauses = pause_reasons(session, [r.account_id for r in rows if r.template != WELCOME],
                            _local_days(rows, dealer, at))
     sent, welcomed = _sent_this_week(session, dealer, at), _welcomed_borrowers(session, dealer)

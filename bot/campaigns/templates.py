@@ -45,8 +45,9 @@ ALLOWED_FILTERS = frozenset({"upper", "lower", "title", "capitalize", "trim", "d
                              "truncate", "abs", "round", "int"})
 _DEFAULTS = Path(__file__).with_name("defaults")
 
-__all__ = ["KINDS", "LANGUAGES", "VARIABLES", "TemplateError", "preview", "render_template",
-           "save_template", "template_body", "validate_template"]
+__all__ = ["KINDS", "LANGUAGES", "VARIABLES", "TemplateError", "preview", "render_message",
+           "render_template", "reset_template", "save_template", "stored_template",
+           "template_body", "validate_template"]
 
 
 class TemplateError(ValueError):
@@ -160,7 +161,9 @@ def _check_kind_language(kind: str, language: str) -> None:
         raise TemplateError(f"unknown language {language!r} (languages: en, es)")
 
 
-def _stored(session: Session, dealer: Dealer, kind: str, language: str) -> MessageTemplate | None:
+def stored_template(session: Session, dealer: Dealer, kind: str,
+                    language: str) -> MessageTemplate | None:
+    """The dealer's own template for a kind and language, if it saved one."""
     return session.execute(
         select(MessageTemplate).where(MessageTemplate.dealer_id == dealer.id,
                                       MessageTemplate.kind == kind,
@@ -170,9 +173,9 @@ def _stored(session: Session, dealer: Dealer, kind: str, language: str) -> Messa
 
 def template_body(session: Session, dealer: Dealer, kind: str, language: str) -> str:
     """The dealer's template for a kind and language, or the shipped default."""
-    _check_kind_language(kind, language if language in LANGUAGES else "en")
     language = language if language in LANGUAGES else "en"
-    stored = _stored(session, dealer, kind, language)
+    _check_kind_language(kind, language)
+    stored = stored_template(session, dealer, kind, language)
     return stored.body if stored else default_body(kind, language, dealer.collector_mode)
 
 
@@ -181,13 +184,22 @@ def save_template(session: Session, dealer: Dealer, kind: str, language: str,
     """Validate and store the dealer's template (replacing its previous one)."""
     _check_kind_language(kind, language)
     validate_template(body)
-    template = _stored(session, dealer, kind, language)
+    template = stored_template(session, dealer, kind, language)
     if template is None:
         template = MessageTemplate(dealer_id=dealer.id, kind=kind, language=language)
         session.add(template)
     template.body = body
     session.flush()
     return template
+
+
+def reset_template(session: Session, dealer: Dealer, kind: str, language: str) -> None:
+    """Forget the dealer's own template: the shipped default applies again."""
+    _check_kind_language(kind, language)
+    template = stored_template(session, dealer, kind, language)
+    if template is not None:
+        session.delete(template)
+        session.flush()
 
 
 def render_message(session: Session, dealer: Dealer, account: Account, kind: str,

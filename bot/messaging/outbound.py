@@ -10,7 +10,8 @@ same checks at the moment they go, not only when they were planned:
    the text is kept as `deferred` until the next allowed moment (or refused,
    for callers that defer on their own) — unless the borrower wrote to us in
    the last hour, since answering someone mid-conversation is not a cold text;
-4. pacing per sending number (a token bucket, shared through Redis when
+4. the per-recipient cap against SMS pumping (bot/messaging/number_limits.py),
+   then pacing per sending number (a token bucket, shared through Redis when
    REDIS_URL is set, so every worker keeps the carrier's per-number rate);
 5. the transport: Twilio's REST API through the official client (with the
    status callback), or in demo mode a capture that the phone simulator shows.
@@ -32,6 +33,7 @@ from twilio.rest import Client
 
 from bot.campaigns.compliance import with_required_notices
 from bot.clock import utcnow
+from bot.messaging import number_limits
 from bot.messaging.quiet_hours import may_send_now, next_allowed
 from bot.messaging.rate_limit import TokenBucket
 from bot.messaging.redaction import redact_card_numbers
@@ -150,6 +152,8 @@ def in_conversation(session: Session, borrower: Borrower, at: datetime) -> bool:
 
 def transmit(session: Session, message: Message, borrower: Borrower, dealer: Dealer) -> None:
     """Pace and hand a prepared message to the transport; record what it said."""
+    if not number_limits.outbound_allowed(borrower.phone):
+        raise SendRefused("number_cap")  # no number is texted over and over (SMS pumping)
     if not pace(dealer, message.from_number):
         raise SendRefused("rate_limited")
     if get_settings().demo_mode:

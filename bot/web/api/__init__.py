@@ -84,4 +84,13 @@ def json_body() -> dict:
     return data
 
 
-from bot.web.api import accounts, escalations, payments  # noqa: E402,F401 - registers the routes
+from bot.web.api import (  # noqa: E402,F401 - registers the routes
+    accounts,
+    escalations,
+    imports,
+    openapi,
+    payments,
+    schedule,
+    stats,
+    templates,
+)

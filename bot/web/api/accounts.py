@@ -6,6 +6,7 @@ from flask import g, jsonify
 from flask.typing import ResponseReturnValue
 
 from bot.accounts import AccountInputError, account_json, create_account, parse_account
+from bot.campaigns.welcome import after_creation
 from bot.models import Account
 from bot.web.api import ApiError, api, json_body
 
@@ -30,6 +31,7 @@ def create() -> ResponseReturnValue:
         g.db.rollback()
         raise ApiError(STATUS_FOR_CODE.get(error.code, 400), error.code, error.message) from None
     g.db.commit()
+    after_creation(g.dealer.id, welcomes_planned=1)
     return jsonify(account_json(account)), 201
 
 
