@@ -140,7 +140,8 @@ def find_intent_for(idempotency_key: str, customer_id: str | None = None,
     except stripe.InvalidRequestError:
         pages = intents.list(params={"limit": 100})
     for intent in pages.auto_paging_iter():
-        if (intent.metadata or {}).get("textpay_key") == idempotency_key:
+        metadata = intent.metadata.to_dict() if intent.metadata else {}
+        if metadata.get("textpay_key") == idempotency_key:
             return ChargeResult(_outcome_of_status(intent.status), intent.id)
     return None
 
