@@ -1,11 +1,33 @@
-"""`textpay serve`: the web app under gunicorn, one model load per worker."""
+"""`textpay serve`: the web app under gunicorn, one model load per worker.
+
+Sizing (see README "Scaling"): WEB_CONCURRENCY worker processes (default 2,
+one per core) each load the Rasa model once and serve WEB_THREADS requests
+at a time (default 4: a turn mostly waits on the database, Redis or Stripe).
+With REDIS_URL set, every worker shares conversation locks, trackers and
+rate limits, so any worker can take any borrower's next text.
+"""
 
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
+
+from bot.logging_setup import json_handler
+
+
+class JsonLogger(Logger):
+    """gunicorn's own messages (boot, worker exits) as JSON lines like everything else."""
+
+    def setup(self, cfg: Any) -> None:
+        """Replace gunicorn's text handlers with the scrubbing JSON handler."""
+        super().setup(cfg)
+        for logger in (self.error_log, self.access_log):
+            logger.handlers[:] = [json_handler()]
+            logger.propagate = False
 
 
 class TextpayServer(BaseApplication):
@@ -31,16 +53,34 @@ class TextpayServer(BaseApplication):
         return create_app()
 
 
-def serve(host: str, port: int) -> None:
-    """Run gunicorn on host:port with WEB_CONCURRENCY workers (default 2)."""
-    workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-    TextpayServer({
+def gunicorn_options(host: str, port: int) -> dict:
+    """The gunicorn settings `textpay serve` runs with (environment-tunable)."""
+    return {
         "bind": f"{host}:{port}",
-        "workers": workers,
+        "workers": int(os.environ.get("WEB_CONCURRENCY", "2")),
         "worker_class": "gthread",
         "threads": int(os.environ.get("WEB_THREADS", "4")),
+        # Loading the model takes seconds; a turn with a slow Stripe call ~15 s at most.
         "timeout": 120,
         "graceful_timeout": 30,
+        "keepalive": 5,
         "accesslog": None,
+        "logger_class": JsonLogger,
         "preload_app": False,
-    }).run()
+        # Several servers may run on one machine (tests, the benchmark): no shared socket.
+        "control_socket_disable": True,
+    }
+
+
+def serve(host: str, port: int) -> None:
+    """Run gunicorn on host:port with WEB_CONCURRENCY workers (default 2)."""
+    from bot.dialogue.agent import import_heavy_libraries
+    from bot.logging_setup import configure_logging
+    from bot.settings import get_settings
+
+    # JSON from the first line on (importing Rasa prints warnings).
+    configure_logging(get_settings().log_level)
+    # Once, in the master (no threads yet, so forking stays safe): every
+    # worker then only loads the model itself.
+    import_heavy_libraries()
+    TextpayServer(gunicorn_options(host, port)).run()
