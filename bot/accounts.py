@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 import stripe
-from pydantic import BaseModel, Field, ValidationError, constr, validator
+from pydantic import BaseModel, Field, StrictStr, ValidationError, constr, validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -29,9 +29,9 @@ class AccountInputError(ValueError):
 class BorrowerIn(BaseModel):
     """The borrower part of a new account."""
 
-    name: constr(strip_whitespace=True, min_length=1, max_length=200)
-    phone: constr(strip_whitespace=True, min_length=3, max_length=40)
-    language: str = "en"
+    name: constr(strict=True, strip_whitespace=True, min_length=1, max_length=200)
+    phone: constr(strict=True, strip_whitespace=True, min_length=3, max_length=40)
+    language: StrictStr = "en"
 
     @validator("language")
     def _known_language(cls, value: str) -> str:
@@ -40,21 +40,31 @@ class BorrowerIn(BaseModel):
         return value
 
 
+# A Stripe object id; strict, so `false` or `12` is refused rather than stored as text.
+StripeId = constr(strict=True, strip_whitespace=True, max_length=255)
+
+
 class AccountIn(BaseModel):
     """A new account as the dealer API accepts it (amounts in integer cents)."""
 
-    reference: constr(strip_whitespace=True, min_length=1, max_length=64)
+    reference: constr(strict=True, strip_whitespace=True, min_length=1, max_length=64)
     borrower: BorrowerIn
     balance_cents: int = Field(..., ge=0, le=100_000_000)
     amount_due_cents: int = Field(0, ge=0, le=100_000_000)
     due_date: date | None = None
-    stripe_customer_id: constr(strip_whitespace=True, max_length=255) | None = None
-    stripe_payment_method_id: constr(strip_whitespace=True, max_length=255) | None = None
+    stripe_customer_id: StripeId | None = None
+    stripe_payment_method_id: StripeId | None = None
 
     class Config:
         extra = "forbid"
         # Money is integer cents: "150.00" or 150.5 must not be quietly rounded.
         smart_union = True
+
+    @validator("due_date", pre=True)
+    def _iso_date(cls, value: Any) -> Any:
+        if value is not None and not isinstance(value, str):
+            raise ValueError("must be a date like 2026-12-01")
+        return value
 
     @validator("balance_cents", "amount_due_cents", pre=True)
     def _integer_cents(cls, value: Any) -> Any:

@@ -57,3 +57,17 @@ def shop(client) -> Shop:
                                     timezone="America/New_York", contact_phone="+15550100001")
         dealer.messages_per_second = 1000.0
         return Shop(dealer.id, key)
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The app served over HTTP on 127.0.0.1 (a real server, for schemathesis)."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()

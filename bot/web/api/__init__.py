@@ -42,6 +42,16 @@ def _http_error(error: HTTPException) -> ResponseReturnValue:
     return error_response(error.code or 500, code, error.description or error.name)
 
 
+@api.app_errorhandler(404)
+@api.app_errorhandler(405)
+def _unrouted(error: HTTPException) -> ResponseReturnValue:
+    """A URL under /api/v1 that matches no route still answers the contract's JSON."""
+    if not request.path.startswith(api.url_prefix or "/api/v1"):
+        return error
+    body, status = _http_error(error)
+    return body, status, {k: v for k, v in error.get_headers() if k == "Allow"}
+
+
 @api.errorhandler(Exception)
 def _unexpected(error: Exception) -> ResponseReturnValue:
     log.exception("api error")
@@ -49,6 +59,16 @@ def _unexpected(error: Exception) -> ResponseReturnValue:
 
 
 PUBLIC_ENDPOINTS = {"api.openapi_json"}
+# The largest id a database row can have (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
+
+@api.url_value_preprocessor
+def _ids_in_range(_endpoint: str | None, values: dict | None) -> None:
+    """An id no database can hold is simply not found (rather than a database error)."""
+    for name, value in (values or {}).items():
+        if isinstance(value, int) and not 0 < value <= MAX_ID:
+            raise ApiError(404, "not_found", f"no {name.removesuffix('_id')} {value}")
 
 
 @api.before_request

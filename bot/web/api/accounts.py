@@ -8,14 +8,14 @@ from flask.typing import ResponseReturnValue
 from bot.accounts import AccountInputError, account_json, create_account, parse_account
 from bot.campaigns.welcome import after_creation
 from bot.models import Account
-from bot.web.api import ApiError, api, json_body
+from bot.web.api import MAX_ID, ApiError, api, json_body
 
 STATUS_FOR_CODE = {"duplicate_reference": 409, "stripe_unavailable": 503}
 
 
 def owned_account(account_id: int) -> Account:
     """The dealer's account, or 404 (also for another dealer's account: never 403)."""
-    account = g.db.get(Account, account_id)
+    account = g.db.get(Account, account_id) if 0 < account_id <= MAX_ID else None
     if account is None or account.dealer_id != g.dealer.id:
         raise ApiError(404, "not_found", f"no account {account_id}")
     return account

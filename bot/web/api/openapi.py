@@ -67,9 +67,11 @@ def fields(schema: dict, prefix: str = "", depth: int = 0) -> list[dict[str, str
         rows.append({"name": prefix + name, "type": _type_of(prop),
                      "required": "yes" if name in required else "",
                      "description": prop_resolved.get("description", "")})
-        if depth < 2 and prop_resolved.get("type", "object") == "object" \
-                and "properties" in prop_resolved:
+        items = _resolve(prop_resolved.get("items", {}))
+        if depth < 2 and "properties" in prop_resolved:
             rows += fields(prop_resolved, f"{prefix}{name}.", depth + 1)
+        elif depth < 2 and "properties" in items:
+            rows += fields(items, f"{prefix}{name}[].", depth + 1)
     return rows
 
 

@@ -18,13 +18,10 @@ from bot.campaigns.templates import (
     stored_template,
     template_body,
 )
-from bot.web.api import ApiError, api, json_body
+from bot.web.api import MAX_ID, ApiError, api, json_body
 
-
-def _kind(kind: str) -> str:
-    if kind not in KINDS:
-        raise ApiError(404, "not_found", f"no template kind {kind!r} (kinds: {', '.join(KINDS)})")
-    return kind
+# Only the known kinds route here: an unknown one is 404, and PUT /templates/preview 405.
+KIND = "<any(" + ", ".join(KINDS) + "):kind>"
 
 
 def _language(value: Any) -> str:
@@ -56,16 +53,15 @@ def list_templates() -> ResponseReturnValue:
                    templates=[template_json(k, lang) for k in KINDS for lang in LANGUAGES])
 
 
-@api.get("/templates/<kind>")
+@api.get(f"/templates/{KIND}")
 def show_template(kind: str) -> ResponseReturnValue:
     """One kind in one language (`?language=en`, the default)."""
-    return jsonify(template_json(_kind(kind), _language(request.args.get("language", "en"))))
+    return jsonify(template_json(kind, _language(request.args.get("language", "en"))))
 
 
-@api.put("/templates/<kind>")
+@api.put(f"/templates/{KIND}")
 def put_template(kind: str) -> ResponseReturnValue:
     """Save the dealer's template; 400 invalid_template names what is wrong with it."""
-    kind = _kind(kind)
     data = json_body()
     language = _language(data.get("language", "en"))
     body = data.get("body")
@@ -80,10 +76,9 @@ def put_template(kind: str) -> ResponseReturnValue:
     return jsonify(template_json(kind, language))
 
 
-@api.delete("/templates/<kind>")
+@api.delete(f"/templates/{KIND}")
 def delete_template(kind: str) -> ResponseReturnValue:
     """Go back to the shipped default for a kind and language."""
-    kind = _kind(kind)
     language = _language(request.args.get("language", "en"))
     reset_template(g.db, g.dealer, kind, language)
     g.db.commit()
@@ -102,6 +97,8 @@ def preview_template() -> ResponseReturnValue:
     if account_id is not None and (isinstance(account_id, bool)
                                    or not isinstance(account_id, int)):
         raise ApiError(400, "invalid_request", "account_id must be an integer")
+    if account_id is not None and not 0 < account_id <= MAX_ID:
+        raise ApiError(404, "not_found", f"no account {account_id}")
     try:
         return jsonify(preview(g.db, g.dealer, body, language, account_id))
     except TemplateError as error:
