@@ -7,10 +7,9 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.dialogue.replies import reply
+from bot.campaigns.receipts import text_receipt
 from bot.messaging.notices import send_notice
 from bot.models import Account, Payment, PaymentStatus, SecureLink
-from bot.money import format_cents
 from bot.payments import charging, links, stripe_gateway
 
 log = logging.getLogger(__name__)
@@ -61,12 +60,6 @@ def finish_authenticated(session: Session, payment: Payment,
 
 
 def send_receipt(session: Session, payment: Payment, account: Account) -> None:
-    """Text the borrower a receipt for a payment that succeeded outside a reply."""
-    language = account.borrower.language
-    currency = account.dealer.currency
-    card = reply("card_phrase", language, brand=payment.card_brand or "card",
-                 last4=payment.card_last4 or "")
-    send_notice(session, account, "receipt", amount=format_cents(payment.amount_cents, currency,
-                                                             language),
-            card=card, reference=account.reference, confirmation=payment.confirmation_code,
-            balance=format_cents(account.balance_cents, currency, language))
+    """Text the borrower a receipt for a payment that succeeded outside a reply
+    (the dealer's `receipt` template: thanks, and "on time" when it was)."""
+    text_receipt(session, payment, account)

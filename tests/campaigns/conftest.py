@@ -49,6 +49,15 @@ class Shop:
             return account.id
 
 
+def midday_zone() -> str:
+    """An Etc/GMT zone where it is about noon right now: tests that must act at the real
+    time (webhooks, API calls) stay clear of quiet hours."""
+    from bot.clock import utcnow
+
+    offset = max(-12, min(14, 12 - utcnow().hour))
+    return "Etc/GMT" + (f"{-offset:+d}" if offset else "")
+
+
 @pytest.fixture
 def shop(client) -> Shop:
     """Sunrise Auto (New York, sends at 10:00), on an empty database."""

@@ -9,13 +9,8 @@ from bot.campaigns.reminders import send_due_reminders
 from bot.clock import utcnow
 from bot.models import Account, Payment, SurveyResponse
 from bot.payments.ledger import record_payment
+from tests.campaigns.conftest import midday_zone
 from tests.support.sms import Phone
-
-
-def midday_zone() -> str:
-    """An Etc/GMT zone where it is about noon right now (so quiet hours never interfere)."""
-    offset = max(-12, min(14, 12 - utcnow().hour))
-    return "Etc/GMT" + (f"{-offset:+d}" if offset else "")
 
 
 def paid(account_id: int) -> None:
