@@ -114,7 +114,10 @@ def run_worker(burst: bool = False) -> None:
     from rq import Worker
 
     from bot import db
+    from bot.logging_setup import configure_logging
 
+    # JSON lines like the web app's (RQ adds its own text handler only when none exists).
+    configure_logging(get_settings().log_level)
     db.configure(get_settings().database_url)
     job_queue = queue()
     Worker([job_queue], connection=job_queue.connection).work(burst=burst)

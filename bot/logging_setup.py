@@ -26,8 +26,8 @@ _PHONE = re.compile(
     r"|(?<![\w+])(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b"
 )
 _NOT_SCRUBBED = {"asctime"}
-FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
-RENAMED = {"levelname": "level", "name": "logger"}
+FORMAT = "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"
+RENAMED = {"levelname": "level", "name": "logger", "process": "pid"}
 
 
 def _mask_phone(match: re.Match) -> str:

@@ -9,11 +9,13 @@ rate limits, so any worker can take any borrower's next text.
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
+from gunicorn.errors import HaltServer
 from gunicorn.glogging import Logger
 
 from bot.logging_setup import json_handler
@@ -83,4 +85,9 @@ def serve(host: str, port: int) -> None:
     # Once, in the master (no threads yet, so forking stays safe): every
     # worker then only loads the model itself.
     import_heavy_libraries()
-    TextpayServer(gunicorn_options(host, port)).run()
+    try:
+        TextpayServer(gunicorn_options(host, port)).run()
+    except HaltServer as halt:
+        # e.g. a worker could not load the model: say so in the log, not as a traceback.
+        logging.getLogger(__name__).error("server stopped: %s", halt.reason)
+        raise SystemExit(halt.exit_status) from None

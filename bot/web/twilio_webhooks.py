@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import time
 import uuid
 
 from flask import Blueprint, Response, abort, request
@@ -16,7 +17,7 @@ from bot.dialogue.agent import get_runner
 from bot.dialogue.replies import reply
 from bot.messaging.inbound import InboundSms, handle_inbound
 from bot.messaging.status import apply_status_callback
-from bot.phones import to_e164
+from bot.phones import mask, to_e164
 from bot.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,7 @@ def inbound_sms() -> Response:
         message_sid=clean_sid(form.get("MessageSid")),
     )
     settings = get_settings()
+    started = time.perf_counter()
     try:
         locks = get_runner(settings.model_path, settings.redis_url).locks
         with locks.hold(conversation_key(sms)):
@@ -110,6 +112,9 @@ def inbound_sms() -> Response:
         # Never a stack trace to the caller: apologise, keep the details in the log.
         log.exception("inbound text failed")
         texts = [reply("system_error", "en")]
+    log.info("inbound text from %s answered with %d text(s)", mask(to_e164(sms.from_number)),
+             len(texts), extra={"event": "sms_inbound", "message_sid": sms.message_sid,
+                                "ms": round((time.perf_counter() - started) * 1000, 1)})
     return twiml(texts)
 
 
