@@ -44,8 +44,9 @@ class Settings:
     # Per-number caps against SMS pumping (bot/messaging/number_limits.py).
     inbound_texts_per_minute: int = 20
     outbound_texts_per_hour: int = 20
-    # Seconds to wait for Stripe's answer to a charge before calling it unknown.
-    stripe_timeout_seconds: float = 20.0
+    # Seconds to wait for Stripe's answer before calling a charge unknown; with
+    # one retry it must fit in the 15 s Twilio waits for a reply.
+    stripe_timeout_seconds: float = 6.0
 
     def with_overrides(self, **changes: object) -> Settings:
         """Return a copy with some fields replaced (tests and the demo use this)."""
