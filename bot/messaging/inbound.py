@@ -24,7 +24,7 @@ from bot.clock import utcnow
 from bot.db import session_scope
 from bot.dialogue.context import primary_account
 from bot.dialogue.replies import reply
-from bot.messaging import keywords
+from bot.messaging import keywords, number_limits
 from bot.messaging.redaction import redact_card_numbers
 from bot.models import Borrower, Dealer, DealerNumber, Message
 from bot.payments import links
@@ -161,6 +161,8 @@ def handle_inbound(sms: InboundSms, respond: Responder) -> list[str]:
                 replay = True
     if replay:
         return _replay(sms.message_sid)
+    if not number_limits.inbound_allowed(sms.from_number):
+        return []  # a flood from one number: stored for staff, not answered (and logged)
     return _answer(inbound.id, body, had_card, respond)
 
 
