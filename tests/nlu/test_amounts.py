@@ -1,0 +1,167 @@
+"""Money amounts: integer cents or a symbol, and numbers that are not money."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.nlu.amounts import find_amounts, parse_money, plausible_cents
+
+MONEY = [
+    # (text, [(span text, value), ...])
+    ("150", [("150", 15000)]),
+    ("pay 150", [("150", 15000)]),
+    ("$1,200.50", [("$1,200.50", 120050)]),
+    ("75 bucks", [("75 bucks", 7500)]),
+    ("fifty dollars", [("fifty dollars", 5000)]),
+    ("two hundred", [("two hundred", 20000)]),
+    ("one hundred and fifty", [("one hundred and fifty", 15000)]),
+    ("twenty five dollars", [("twenty five dollars", 2500)]),
+    ("150.5", [("150.5", 15050)]),
+    ("$20", [("$20", 2000)]),
+    ("20$", [("20$", 2000)]),
+    ("usd 40", [("usd 40", 4000)]),
+    ("USD 60", [("USD 60", 6000)]),
+    ("$ 50", [("$ 50", 5000)]),
+    ("1.2k", [("1.2k", 120000)]),
+    ("2 grand", [("2 grand", 200000)]),
+    ("a grand", [("a grand", 100000)]),
+    ("1,200", [("1,200", 120000)]),
+    ("1.200,50", [("1.200,50", 120050)]),
+    ("150,50", [("150,50", 15050)]),
+    ("cien dólares", [("cien dólares", 10000)]),
+    ("quiero pagar 100", [("100", 10000)]),
+    ("doscientos", [("doscientos", 20000)]),
+    ("ciento cincuenta", [("ciento cincuenta", 15000)]),
+    ("dos mil", [("dos mil", 200000)]),
+    ("50 pesos", [("50 pesos", 5000)]),
+    ("100 dolares", [("100 dolares", 10000)]),
+    ("50 dlls", [("50 dlls", 5000)]),
+    ("pay 5", [("5", 500)]),
+    ("$1000000", [("$1000000", 100_000_000)]),
+    ("50 a week", [("50", 5000)]),
+    ("i can do 50/week", [("50", 5000)]),
+    ("3 payments of 100", [("100", 10000)]),
+    ("pay 150 on the 15th", [("150", 15000)]),
+    ("pay 20 at 5", [("20", 2000)]),
+    ("$50 every 2 weeks", [("$50", 5000)]),
+    ("el viernes pago 80", [("80", 8000)]),
+    ("pay the 150", [("150", 15000)]),
+    ("I was charged $45 twice", [("$45", 4500)]),
+    ("can i pay $100 now and $100 next friday", [("$100", 10000), ("$100", 10000)]),
+]
+
+SYMBOLIC = [
+    ("half", "half"),
+    ("pay half now", "half"),
+    ("la mitad", "half"),
+    ("the full balance", "balance"),
+    ("pay it all", "balance"),
+    ("i want to pay everything", "balance"),
+    ("all of it", "balance"),
+    ("pay it off", "balance"),
+    ("todo", "balance"),
+    ("quiero pagar todo", "balance"),
+    ("el saldo completo", "balance"),
+    ("todo lo que debo", "balance"),
+    ("the amount due", "amount_due"),
+    ("what I owe this month", "amount_due"),
+    ("i want to make my payment", "amount_due"),
+    ("what's my monthly payment", "amount_due"),
+    ("lo que debo este mes", "amount_due"),
+    ("quiero pagar la mensualidad", "amount_due"),
+]
+
+NOT_MONEY = [
+    "split it in 3",
+    "3 payments",
+    "4 installments",
+    "en 3 partes",
+    "tres pagos",
+    "split it in half",
+    "the 15th",
+    "12/15",
+    "dec 1",
+    "el 15",
+    "on the 1st",
+    "at 5pm",
+    "a las 5",
+    "it's 10:30",
+    "around 3",
+    "call me at 555-123-4567",
+    "my number is 5551234567",
+    "my card [card number removed]",
+    "card ending in 4242",
+    "last 4 is 4242",
+    "acct 123456",
+    "friday",
+    "el viernes",
+    "in 2026",
+    "2 weeks",
+    "give me 3 days",
+    "3 times",
+    "100%",
+    "i have 2 kids",
+    "once a week",
+    "mil gracias",
+    "1st payment",
+    "0",
+    "$0",
+    "-50",
+    "$2,000,000",
+    "$1000001",
+    "everything is fine",
+    "thanks for all",
+    "todo bien",
+    "when is my payment due",
+    "what's my balance",
+    "can i pay at all",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MONEY)
+def test_money_becomes_integer_cents(text: str, expected: list[tuple[str, int]]) -> None:
+    spans = find_amounts(text)
+    assert [(s.text, s.value) for s in spans] == expected
+    for span in spans:
+        assert text[span.start : span.end] == span.text
+
+
+@pytest.mark.parametrize(("text", "symbol"), SYMBOLIC)
+def test_symbolic_amounts(text: str, symbol: str) -> None:
+    assert [s.value for s in find_amounts(text)] == [symbol]
+
+
+@pytest.mark.parametrize("text", NOT_MONEY)
+def test_numbers_that_are_not_money(text: str) -> None:
+    assert find_amounts(text) == []
+
+
+def test_count_and_amount_in_one_text() -> None:
+    assert [s.value for s in find_amounts("can i do 3 payments of 100 starting friday")] == [10000]
+
+
+def test_half_twice_for_a_split() -> None:
+    assert [s.value for s in find_amounts("half now half next week")] == ["half", "half"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "dollars"),
+    [("1,200.50", "1200.50"), ("1.200,50", "1200.50"), ("150,5", "150.5"), ("1200", "1200"),
+     ("1.200", "1200"), ("12.34", "12.34")],
+)  # fmt: skip
+def test_parse_money_separators(raw: str, dollars: str) -> None:
+    from decimal import Decimal
+
+    assert parse_money(raw) == Decimal(dollars)
+
+
+def test_parse_money_rejects_malformed_groups() -> None:
+    assert parse_money("1,20,0") is None
+
+
+def test_to_cents_rounds_and_bounds() -> None:
+    from decimal import Decimal
+
+    assert plausible_cents(Decimal("0.005")) == 1
+    assert plausible_cents(Decimal("0")) is None
+    assert plausible_cents(Decimal("1000000.01")) is None
