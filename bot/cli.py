@@ -86,6 +86,31 @@ def create_dealer(name: str, number: str, timezone_: str, contact: str | None,
         click.echo("Store the key now: it is not shown again.")
 
 
+@main.command("create-user")
+@click.option("--dealer", "dealer_id", type=int, required=True, help="The dealer's id.")
+@click.option("--email", required=True, help="The login email.")
+@click.option("--name", required=True, help="The person's name, as colleagues see it.")
+@click.option("--role", type=click.Choice(["admin", "staff"]), default="staff", show_default=True)
+@click.option("--password", default=None, help="Prompted for (hidden) when not given.")
+def create_user(dealer_id: int, email: str, name: str, role: str, password: str | None) -> None:
+    """Create a portal login (dealer admin or staff) with a hashed password."""
+    from bot import db
+    from bot.console.users import UserError
+    from bot.console.users import create_user as create
+    from bot.settings import get_settings
+
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    db.configure(get_settings().database_url)
+    try:
+        with db.session_scope() as session:
+            user = create(session, dealer_id=dealer_id, email=email, name=name, role=role,
+                          password=password)
+            click.echo(f"{user.role} {user.email} can log in at /portal/login")
+    except UserError as error:
+        raise click.UsageError(str(error)) from None
+
+
 @main.command()
 def train() -> None:
     """Train the Rasa model into models/textpay.tar.gz."""

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from bot import db
+from bot.console.users import create_user
 from bot.dealers import create_dealer
 from bot.migrate import upgrade
 from bot.models import Account, Borrower
@@ -26,6 +27,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_INSTANCE = ROOT / "instance"
 DEALER_NUMBER = "+15550100000"
+# The portal's demo logins (printed in the banner; the demo runs on loopback only).
+DEMO_ADMIN = ("admin@sunrise.example", "textpay-demo-admin")
+DEMO_STAFF = ("staff@sunrise.example", "textpay-demo-staff")
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,10 @@ def seed(today: date | None = None) -> None:
                 stripe_customer_id=customer, stripe_payment_method_id=method,
                 card_brand=card.brand, card_last4=card.last4,
             ))
+        create_user(session, dealer_id=dealer.id, email=DEMO_ADMIN[0], name="Ada Admin",
+                    role="admin", password=DEMO_ADMIN[1])
+        create_user(session, dealer_id=dealer.id, email=DEMO_STAFF[0], name="Sam Staff",
+                    role="staff", password=DEMO_STAFF[1])
 
 
 def _port_is_free(port: int) -> bool:
@@ -114,5 +122,8 @@ def run_demo(port: int = 5000, instance: Path = DEFAULT_INSTANCE) -> None:
         seed()
         print("Loading the Rasa model...", flush=True)
         app = create_app(settings)
-        print(f"\n  textpay demo: open http://127.0.0.1:{port}/  (Ctrl-C to stop)\n", flush=True)
+        print(f"\n  textpay demo: open http://127.0.0.1:{port}/  (Ctrl-C to stop)"
+              f"\n  dealer portal: http://127.0.0.1:{port}/portal/login"
+              f"\n    admin {DEMO_ADMIN[0]} / {DEMO_ADMIN[1]}"
+              f"\n    staff {DEMO_STAFF[0]} / {DEMO_STAFF[1]}\n", flush=True)
         run_simple("127.0.0.1", port, app, threaded=True, use_reloader=False)

@@ -15,6 +15,7 @@ import json
 import logging
 import queue
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -121,10 +122,14 @@ class RedisBroker:
 
         class _RedisSubscription(Subscription):
             def get(self, timeout: float) -> Event | None:
-                message = pubsub.get_message(timeout=timeout)
-                if message is None or message.get("type") != "message":
-                    return None
-                return Event.from_json(message["data"])
+                # get_message returns None early when it only read a subscribe
+                # confirmation, so keep reading until a message or the deadline.
+                deadline = time.monotonic() + timeout
+                while (left := deadline - time.monotonic()) > 0:
+                    message = pubsub.get_message(timeout=left)
+                    if message is not None and message.get("type") == "message":
+                        return Event.from_json(message["data"])
+                return None
 
             def close(self) -> None:
                 pubsub.close()

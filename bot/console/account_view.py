@@ -62,7 +62,7 @@ def summarize(session: Session, account: Account, today: date) -> AccountSummary
         days_late=days_late(account, today),
         payments=list(session.execute(
             select(Payment).where(Payment.account_id == account.id)
-            .order_by(Payment.id.desc()).limit(RECENT)).scalars()),
+            .order_by(Payment.created_at.desc(), Payment.id.desc()).limit(RECENT)).scalars()),
         plan=plan,
         installments=list(plan.installments) if plan is not None else [],
         promise=_latest(session, Promise, account.id),

@@ -41,7 +41,7 @@ def _last_borrower_text(session: Session, borrower_id: int) -> Message | None:
     return session.execute(
         select(Message).where(Message.borrower_id == borrower_id,
                               Message.direction == "inbound")
-        .order_by(Message.id.desc()).limit(1)
+        .order_by(Message.created_at.desc(), Message.id.desc()).limit(1)
     ).scalars().first()
 
 

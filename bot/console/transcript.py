@@ -21,7 +21,8 @@ def iso_utc(moment: object) -> str | None:
 def messages_for(session: Session, borrower_id: int) -> list[Message]:
     """Every message to or from the borrower, oldest first."""
     return list(session.execute(
-        select(Message).where(Message.borrower_id == borrower_id).order_by(Message.id)
+        select(Message).where(Message.borrower_id == borrower_id)
+        .order_by(Message.created_at, Message.id)
     ).scalars())
 
 

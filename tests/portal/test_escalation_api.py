@@ -161,4 +161,17 @@ def test_invalid_requests_are_400(client, world):
         response = client.post(f"/api/v1/escalations/{escalation_id}/messages", headers=key,
                                json=body)
         assert response.status_code == 400, body
+    lone_surrogate = client.post(f"/api/v1/escalations/{escalation_id}/messages",
+                                 data='{"text": "hi \\ud800"}', headers={
+                                     **key, "Content-Type": "application/json"})
+    assert lone_surrogate.status_code == 400
     assert client.get("/api/v1/escalations").status_code == 401
+
+
+def test_control_characters_never_reach_the_borrower_or_the_database(client, world,
+                                                                    twilio_fake):
+    escalation_id = _open(world)
+    response = client.post(f"/api/v1/escalations/{escalation_id}/messages",
+                           headers=auth(world.api_key), json={"text": "a\u0000b\u0007c"})
+    assert response.status_code == 201 and response.json["body"] == "abc"
+    assert twilio_fake.bodies_to(world.phone.number) == ["abc"]

@@ -28,16 +28,23 @@ def require_chromium() -> None:
 
 
 @contextmanager
-def chromium_page() -> Iterator[object]:
-    """A fresh headless Chromium page."""
+def chromium_browser() -> Iterator[object]:
+    """One headless Chromium for several pages (each `browser.new_page()` has its own cookies)."""
     from playwright.sync_api import sync_playwright
 
     require_chromium()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1100, "height": 900})
-            page.set_default_timeout(20_000)
-            yield page
+            yield browser
         finally:
             browser.close()
+
+
+@contextmanager
+def chromium_page() -> Iterator[object]:
+    """A fresh headless Chromium page."""
+    with chromium_browser() as browser:
+        page = browser.new_page(viewport={"width": 1100, "height": 900})
+        page.set_default_timeout(20_000)
+        yield page

@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from bot.console.audit import Actor
+from bot.console.staff_text import StaffTextError, note_text, reply_text
 from bot.console.transcript import account_messages, iso_utc, message_json
 from bot.dealers import hash_api_key
 from bot.escalations import (
@@ -26,8 +27,6 @@ from bot.web.api import ApiError, api, json_body
 from bot.web.api.accounts import owned_account
 
 STATUSES = (EscalationStatus.OPEN, EscalationStatus.TAKEN_OVER, EscalationStatus.RESOLVED)
-# One SMS body may be at most this long (Twilio's limit).
-MAX_TEXT = 1600
 
 
 def escalation_json(escalation: Escalation) -> dict:
@@ -107,13 +106,12 @@ def takeover(escalation_id: int) -> ResponseReturnValue:
 def send_message(escalation_id: int) -> ResponseReturnValue:
     """Text the borrower as staff (opt-out still applies: 409 `opted_out`)."""
     escalation = _owned_escalation(escalation_id)
-    text = json_body().get("text")
-    if not isinstance(text, str) or not text.strip():
-        raise ApiError(400, "invalid_request", "text: a non-empty string is required")
-    if len(text) > MAX_TEXT:
-        raise ApiError(400, "invalid_request", f"text: at most {MAX_TEXT} characters")
     try:
-        message = staff_reply(g.db, escalation, text.strip(), _api_actor())
+        text = reply_text(json_body().get("text"))
+    except StaffTextError as error:
+        raise ApiError(400, "invalid_request", f"text: {error}") from None
+    try:
+        message = staff_reply(g.db, escalation, text, _api_actor())
     except (EscalationConflict, EscalationResolved) as error:
         raise _conflict(error) from None
     except SendRefused as refused:
@@ -130,9 +128,10 @@ def handback(escalation_id: int) -> ResponseReturnValue:
     """The bot answers again; the escalation is resolved (an optional `note` is kept)."""
     escalation = _owned_escalation(escalation_id)
     data = request.get_json(silent=True)
-    note = data.get("note") if isinstance(data, dict) else None
-    if note is not None and not isinstance(note, str):
-        raise ApiError(400, "invalid_request", "note: must be a string")
+    try:
+        note = note_text(data.get("note") if isinstance(data, dict) else None)
+    except StaffTextError as error:
+        raise ApiError(400, "invalid_request", f"note: {error}") from None
     try:
         # The dealer's own system may release a conversation whoever holds it.
         hand_back(g.db, escalation, note, actor=_api_actor(), force=True)
