@@ -87,21 +87,19 @@ def route_structlog_to_stdlib(level: int) -> None:
     )
 
 
-_configured = False
-
-
 def configure_logging(level: str = "INFO") -> None:
-    """Install the JSON handler on the root logger (once per process)."""
-    global _configured
-    if _configured:
-        return
+    """Install the JSON handler on the root logger, and the level.
+
+    Safe to call again, and worth it: importing Rasa/TensorFlow lowers the
+    root logger to WARNING, so the server calls this again after importing.
+    """
     numeric = logging.getLevelName(level.upper())
     numeric = numeric if isinstance(numeric, int) else logging.INFO
     root = logging.getLogger()
-    root.handlers[:] = [json_handler()]
+    if not any(isinstance(h.formatter, ScrubbingJsonFormatter) for h in root.handlers):
+        root.handlers[:] = [json_handler()]
+        # Libraries' DeprecationWarnings would otherwise print raw lines to stderr.
+        logging.captureWarnings(True)
+        logging.getLogger("py.warnings").setLevel(logging.ERROR)
+        route_structlog_to_stdlib(numeric)
     root.setLevel(numeric)
-    # Libraries' DeprecationWarnings would otherwise print raw lines to stderr.
-    logging.captureWarnings(True)
-    logging.getLogger("py.warnings").setLevel(logging.ERROR)
-    route_structlog_to_stdlib(numeric)
-    _configured = True

@@ -80,11 +80,12 @@ def serve(host: str, port: int) -> None:
     from bot.logging_setup import configure_logging
     from bot.settings import get_settings
 
-    # JSON from the first line on (importing Rasa prints warnings).
+    # JSON from the first line on (importing Rasa prints warnings)...
     configure_logging(get_settings().log_level)
     # Once, in the master (no threads yet, so forking stays safe): every
     # worker then only loads the model itself.
     import_heavy_libraries()
+    configure_logging(get_settings().log_level)  # ...and TensorFlow's import lowered the level
     try:
         TextpayServer(gunicorn_options(host, port)).run()
     except HaltServer as halt:

@@ -79,13 +79,17 @@ class ChildServer:
         return records
 
     def stop(self) -> None:
-        """Stop the whole process group we started (gunicorn and its workers)."""
+        """Stop the whole process group we started (gunicorn and its workers).
+
+        SIGINT: gunicorn's quick shutdown (SIGTERM would let keep-alive
+        connections linger for its graceful timeout).
+        """
         if self.process is None:
             return
         if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
+            os.killpg(self.process.pid, signal.SIGINT)
             try:
-                self.process.wait(timeout=30)
+                self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
