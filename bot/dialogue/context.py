@@ -42,6 +42,7 @@ class Turn:
     language: str
     text: str
     intent: str | None
+    confidence: float
     entities: list[dict[str, Any]]
     now: datetime
     replies: list[str] = field(default_factory=list)
@@ -105,6 +106,7 @@ def load_turn(session: Session, tracker: Any) -> Turn | None:
         language=language,
         text=parse_data.get("text") or "",
         intent=(parse_data.get("intent") or {}).get("name"),
+        confidence=float((parse_data.get("intent") or {}).get("confidence") or 0.0),
         entities=list(parse_data.get("entities") or []),
         now=utcnow(),
     )
