@@ -268,3 +268,17 @@ def test_every_worker_answers_readyz_and_healthz(cluster):
         assert all(cluster.server.answers(path) for _ in range(6))
     assert len(cluster.server.pids()) == 3  # the master and two workers
     assert Path(f"/proc/{cluster.server.pids()[1]}").exists()
+
+
+def test_hostile_bodies_are_answered_and_stored_cleanly_on_postgresql(cluster):
+    dana = new_borrower()
+    nasty = ["pay 50\x00; DROP TABLE payments;--", "a" * 1700, "\u202epay\u202c 💳 שלם 150",
+             "{{ config.items() }}", "\x1b[31m\x07\x00", ""]
+    for body in nasty:
+        assert isinstance(text(cluster, dana.phone, body), list)  # 200 and TwiML
+    bodies = [body for direction, body in transcript(dana.borrower_id) if direction == "inbound"]
+    assert len(bodies) == len(nasty)
+    assert not any("\x00" in b or "\x1b" in b for b in bodies)
+    assert max(map(len, bodies)) == 1600  # Twilio's limit for one message
+    with db.session_scope() as session:
+        assert session.query(Payment).count() >= 0  # the table is still there
