@@ -137,9 +137,3 @@ def test_list_pages_never_show_another_dealer(as_admin, portal, endpoint):
     for secret in ("Olga Other", "OT-1", "+15551239999", "Other Motors", "not mine"):
         assert secret not in body, (endpoint, secret)
 
-
-def test_the_event_stream_is_text_event_stream(as_staff):
-    response = as_staff.get("/portal/events", buffered=False)
-    assert response.status_code == 200
-    assert response.mimetype == "text/event-stream"
-    response.close()

@@ -129,6 +129,10 @@ def test_template_preview_and_counter_follow_typing(page, base_url, portal):
     page.locator("#template-counter",
                  has_text=f"{len(rendered)} characters · 1 segment · GSM-7").wait_for()
 
+    assert page.locator("#preview-warnings li").count() == 0
+    body.fill("Hi {{ first_name }}, {{ amount_due }} is due today.")  # no opt-out instruction
+    page.locator("#preview-warnings li", has_text="no opt-out instruction").wait_for()
+
     body.fill("Hi {{ first_name }} 🚗 " + "x" * 70)
     page.locator("#template-counter", has_text="2 segments · UCS-2").wait_for()
 
@@ -143,6 +147,24 @@ def test_template_preview_and_counter_follow_typing(page, base_url, portal):
     body.fill("Hi {{ first_name }}, {{ amount_due }} is due. Reply STOP to opt out.")
     page.get_by_role("button", name="Save template").click()
     page.get_by_text("Reminder: due today (English) saved.").wait_for()
+
+
+def test_csv_import_shows_progress_and_the_rows_it_refused(page, base_url, portal, tmp_path):
+    csv = tmp_path / "accounts.csv"
+    rows = [f"LN-{3000 + n},Person {n},+1555124{n:04d},100.00,25.00,2026-12-01"
+            for n in range(40)]
+    csv.write_text("reference,name,phone,balance,amount_due,due_date\n" + "\n".join(rows)
+                   + "\nLN-BAD,No Phone,,10,1,2026-12-01\n")
+    log_in(page, base_url, ADMIN)
+    page.goto(f"{base_url}/portal/accounts/import")
+    page.get_by_label("CSV file (UTF-8)").set_input_files(str(csv))
+    page.get_by_role("button", name="Import").click()
+    page.locator("#progress-text", has_text="Done.").wait_for()
+    assert page.locator("#progress-bar").get_attribute("max") == "40"
+    assert page.locator("#report-counts").inner_text() == \
+        "40 created, 0 updated, 0 unchanged, 1 rows with errors."
+    assert page.locator("#report-errors tbody tr").inner_text().split("\t") == \
+        ["42", "phone: missing"]
 
 
 def test_keyboard_only_login_with_visible_focus(page, base_url, portal):
@@ -172,7 +194,7 @@ SCREENS = (
     ("settings", "/portal/settings", ADMIN),
     ("audit-log", "/portal/audit", ADMIN),
 )
-PHONE_SCREENS = ("queue", "conversation", "dashboard")
+PHONE_SCREENS = ("queue", "conversation", "call-list", "accounts", "dashboard")
 LIVE_SCREENS = ("queue", "conversation")
 
 

@@ -74,3 +74,21 @@ def test_a_slow_listener_never_blocks_publishing():
     assert listener.get(timeout=0.1).data == {"n": 0}
     listener.close()
     broker.publish(Event(1, "message", {}))  # nobody listening: fine
+
+
+def test_the_console_stream_delivers_its_dealers_events(client, portal):
+    from tests.portal.support import sign_in
+
+    sign_in(client, portal.staff_id)
+    response = client.get("/portal/events", buffered=False)
+    assert response.mimetype == "text/event-stream"
+    chunks = iter(response.response)
+    assert next(chunks).decode().startswith("retry: 3000")  # subscribed
+    escalate(portal.other.dealer_id, portal.other.borrower_id, portal.other.account_id,
+             "hardship")  # another dealer's: never on this stream
+    world = portal.world
+    escalation_id = escalate(world.dealer_id, world.borrower_id, world.account_id)
+    frame = next(chunks).decode()
+    assert frame.startswith("event: escalation\ndata: ")
+    assert f'"id": {escalation_id}' in frame and '"action": "opened"' in frame
+    response.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 
 from flask import Response, g, stream_with_context
@@ -13,13 +14,17 @@ from bot.web.portal import bp
 
 # A comment line this often keeps proxies from closing a quiet stream.
 KEEPALIVE_SECONDS = 15.0
+# Each open stream holds a server thread; ending it now and then (the browser
+# reconnects at once and refreshes what it shows) frees threads of forgotten tabs.
+STREAM_SECONDS = 300.0
 
 
 def _stream(dealer_id: int) -> Iterator[str]:
     with subscription(dealer_id) as listener:
         # Browsers reconnect after this many ms; they refresh what they show on (re)connect.
         yield "retry: 3000\n: connected\n\n"
-        while True:
+        ends = time.monotonic() + STREAM_SECONDS
+        while time.monotonic() < ends:
             event = listener.get(timeout=KEEPALIVE_SECONDS)
             if event is None:
                 yield ": keep-alive\n\n"
