@@ -119,3 +119,12 @@ def test_no_card_on_file_sends_a_link_instead_of_charging(make_world, stripe_int
     assert "don't have a card on file" in reply
     assert "/secure/card/" in reply
     assert stripe_intents() == []
+
+
+def test_gibberish_never_confirms_a_payment(world, stripe_intents):
+    world.phone.say("pay 50")
+    for noise in ("sdfsdf sdf", "xyz", "hmm", "qwerty uiop"):
+        reply = world.phone.say(noise)
+        assert "Payment received" not in reply
+    assert stripe_intents() == []
+    assert "Payment received: $50.00" in world.phone.say("yes")
