@@ -71,9 +71,15 @@ def engine() -> Engine:
 
 
 def new_session() -> Session:
-    """A new session; prefer `session_scope()` which commits or rolls back."""
+    """A new session; prefer `session_scope()` which commits or rolls back.
+
+    A process nothing configured (the actions behind a standalone
+    `rasa run actions` server) uses the database its settings name.
+    """
     if _session_factory is None:
-        raise RuntimeError("database not configured; call bot.db.configure(url) first")
+        from bot.settings import get_settings
+
+        configure(get_settings().database_url)
     return _session_factory()
 
 
