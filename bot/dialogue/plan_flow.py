@@ -35,11 +35,19 @@ def describe_schedule(turn: Turn, amounts: list[int], dates: list) -> str:
     return format_list(parts, locale=locale)
 
 
+def bare_count(text: str) -> int | None:
+    """ "4" or "4?" or "maybe 3" while a plan is on the table: a number of payments."""
+    numbers = re.findall(r"\d+", text)
+    if len(numbers) == 1 and len(text) <= 15 and 2 <= int(numbers[0]) <= 24:
+        return int(numbers[0])
+    return None
+
+
 def _request_from(turn: Turn) -> plans.PlanRequest:
     account = turn.account
     amount = turn.entity("amount")
     frequency = parse_frequency(turn.text)
-    count = turn.entity("count")
+    count = turn.entity("count") or (bare_count(turn.text) if amount is None else None)
     total = account.balance_cents if amount == "balance" else default_amount(account)
     installment = None
     if isinstance(amount, int) and (frequency or count):

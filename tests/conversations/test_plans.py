@@ -114,3 +114,9 @@ def test_dealer_rules_bound_the_offer(make_world):
     assert f"{third:%b} {third.day}" in offer
     world.phone.say("yes")
     assert rows(Plan)[0].frequency == "monthly"
+
+
+def test_a_bare_number_while_a_plan_is_offered_is_a_counter_offer(make_world):
+    world = make_world(amount_due_cents=40000)
+    world.phone.say("can I split it in 2")
+    assert "4 payments of $100.00" in world.phone.say("4?")

@@ -60,7 +60,8 @@ class ActionFallback(BorrowerAction):
         """A counter-offer to an open plan, the menu, or (second time) a person."""
         question = questions.open_question(turn.session, turn.borrower.id)
         if (question is not None and question.awaiting == questions.PLAN_CONFIRMATION
-                and (turn.entity("count") or turn.entity("amount"))):
+                and (turn.entity("count") or turn.entity("amount")
+                     or plan_flow.bare_count(turn.text))):
             plan_flow.propose_plan(turn)  # "4?" or "100 a month" while a plan is offered
             return
         state = questions.conversation_state(turn.session, turn.borrower.id)
