@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
+
+import structlog
 
 from bot.settings import ROOT
 
@@ -13,6 +16,8 @@ MODEL_NAME = "textpay"
 def train_model(output: Path = ROOT / "models") -> Path:
     """Train from config.yml, domain.yml and training_data/; return the model path."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    # Rasa's structlog messages default to debug level: one line per rule state.
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.INFO))
     from rasa.api import train
 
     result = train(
