@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from bot.campaigns.planner import CATCH_UP, WELCOME
+from bot.campaigns.planner import CATCH_UP, WELCOME, Planned, insert_new
 from bot.campaigns.templates import render_message
 from bot.clock import utcnow
-from bot.collection import pause_reason, pause_reasons
+from bot.collection import pause_reason, pause_reasons, pause_reasons_of
 from bot.db import session_scope
 from bot.localtime import local_today
 from bot.messaging.outbound import SendRefused, refusal, send_sms
@@ -49,7 +50,7 @@ class Judgement:
 
 def _ready_rows(session: Session, dealer: Dealer, at: datetime, only: str | None) -> list:
     query = (
-        select(Reminder.id, Reminder.account_id, Reminder.template,
+        select(Reminder.id, Reminder.account_id, Reminder.template, Reminder.send_after,
                Borrower.id.label("borrower_id"), Borrower.timezone, Borrower.phone,
                Borrower.phone_zones, Borrower.opted_out, Borrower.wrong_number,
                Borrower.invalid_number)
@@ -96,7 +97,14 @@ def _welcomed_borrowers(session: Session, dealer: Dealer) -> set[int]:
 
 
 def _local_days(rows: list, dealer: Dealer, at: datetime) -> dict[int, date]:
-    return {row.account_id: local_today(row, dealer, at) for row in rows}
+    """Each account's local date at `at` (computed once per time zone)."""
+    by_zone: dict[str | None, date] = {}
+    days = {}
+    for row in rows:
+        if row.timezone not in by_zone:
+            by_zone[row.timezone] = local_today(row, dealer, at)
+        days[row.account_id] = by_zone[row.timezone]
+    return days
 
 
 def _hold_reason(row: object, dealer: Dealer, pauses: dict[int, str], sent: Counter,
@@ -110,48 +118,98 @@ def _hold_reason(row: object, dealer: Dealer, pauses: dict[int, str], sent: Coun
 
 
 def _apply(session: Session, ids: list[int], **values: object) -> None:
-    for start in range(0, len(ids), 2000):
-        session.execute(
-            update(Reminder).where(Reminder.id.in_(ids[start:start + 2000]))
-            .values(updated_at=utcnow(), **values)
-            .execution_options(synchronize_session=False))
+    """Set `values` on the reminders `ids` (one statement, executed for each id)."""
+    if ids:
+        table = Reminder.__table__
+        statement = update(table).where(table.c.id == bindparam("rid")).values(
+            updated_at=utcnow(), **values)
+        session.connection().execute(statement, [{"rid": rid} for rid in ids])
 
 
-def judge_ready(session: Session, dealer: Dealer, at: datetime,
-                only: str | None = None) -> Judgement:
-    """Decide every reminder (or only those of template `only`) whose moment has come:
-    skip, defer, or mark it enqueued."""
-    judgement = Judgement()
-    judgement.skipped[EXPIRED] += _expire_stale(session, dealer, at)
-    if not judgement.skipped[EXPIRED]:
-        del judgement.skipped[EXPIRED]
-    rows = _ready_rows(session, dealer, at, only)
-    pauses = pause_reasons(session, [r.account_id for r in rows if r.template != WELCOME],
-                           _local_days(rows, dealer, at))
-    sent, welcomed = _sent_this_week(session, dealer, at), _welcomed_borrowers(session, dealer)
+def _decide(rows: list, dealer: Dealer, at: datetime, pauses: dict[int, str],
+            sent: Counter, welcomed: set[int]) -> list[tuple[object, str, str | None,
+                                                              datetime | None]]:
+    """(row, status, reason, send_after) for each row, in order (the cap counts as it goes)."""
     start, end = window(dealer)
-    held: dict[str, list[int]] = {}
-    deferred = []
+    allowed: dict[tuple, bool] = {}  # by set of zones: `at` is the same for every row
+    decisions = []
     for row in rows:
         reason = _hold_reason(row, dealer, pauses, sent, welcomed)
+        zones = tuple(zones_for(row, dealer)) if reason is None else ()
+        if reason is None and zones not in allowed:
+            allowed[zones] = inside(list(zones), start, end, at)
         if reason is not None:
-            held.setdefault(reason, []).append(row.id)
-        elif not inside(zones_for(row, dealer), start, end, at):
-            deferred.append({"id": row.id, "status": ReminderStatus.DEFERRED,
-                             "send_after": next_allowed(row, dealer, at), "reason": QUIET_HOURS})
+            decisions.append((row, ReminderStatus.SKIPPED, reason, row.send_after))
+        elif not allowed[zones]:
+            decisions.append((row, ReminderStatus.DEFERRED, QUIET_HOURS,
+                              next_allowed(row, dealer, at)))
         else:
-            judgement.sendable.append(row.id)
+            decisions.append((row, ReminderStatus.ENQUEUED, None, row.send_after))
             if row.template == WELCOME:
                 welcomed.add(row.borrower_id)
             else:
                 sent[row.account_id] += 1
-    for reason, ids in held.items():
-        _apply(session, ids, status=ReminderStatus.SKIPPED, reason=reason)
-        judgement.skipped[reason] += len(ids)
+    return decisions
+
+
+def _record_existing(session: Session, decisions: list) -> list[int]:
+    """Write the decisions on rows already in the database; the enqueued ids."""
+    by_outcome: dict[tuple, list[int]] = {}
+    deferred = []
+    for row, status, reason, send_after in decisions:
+        if status == ReminderStatus.DEFERRED:
+            deferred.append({"id": row.id, "status": status, "reason": reason,
+                             "send_after": send_after})
+        else:
+            by_outcome.setdefault((status, reason), []).append(row.id)
+    for (status, reason), ids in by_outcome.items():
+        _apply(session, ids, status=status, reason=reason)
     if deferred:
         session.bulk_update_mappings(Reminder, deferred)
-        judgement.skipped[QUIET_HOURS] += len(deferred)
-    _apply(session, judgement.sendable, status=ReminderStatus.ENQUEUED, reason=None)
+    return by_outcome.get((ReminderStatus.ENQUEUED, None), [])
+
+
+def _record_new(session: Session, dealer: Dealer, decisions: list) -> list[int]:
+    """Insert the newly planned reminders as judged; the ids of the enqueued ones."""
+    if not decisions:
+        return []
+    marker = utcnow()
+    insert_new(session, [{**row.values(dealer.id), "status": status, "reason": reason,
+                          "send_after": send_after}
+                         for row, status, reason, send_after in decisions], marker)
+    return list(session.execute(
+        select(Reminder.id).where(Reminder.dealer_id == dealer.id,
+                                  Reminder.status == ReminderStatus.ENQUEUED,
+                                  Reminder.created_at == marker).order_by(Reminder.id)
+    ).scalars())
+
+
+def judge_ready(session: Session, dealer: Dealer, at: datetime, only: str | None = None,
+                planned: Sequence[Planned] = ()) -> Judgement:
+    """Decide every reminder (or only those of template `only`) whose moment has come —
+    those in the database and the `planned` ones not written yet: skip, defer, or enqueue.
+
+    Judging newly planned steps before writing them lets a campaign write each
+    row once, which is most of what it costs.
+    """
+    judgement = Judgement()
+    expired = _expire_stale(session, dealer, at)
+    if expired:
+        judgement.skipped[EXPIRED] += expired
+    stored = _ready_rows(session, dealer, at, only)
+    rows = [*stored, *planned]
+    days = _local_days(rows, dealer, at)
+    pauses = pause_reasons(session, [r.account_id for r in stored if r.template != WELCOME],
+                           days)
+    pauses.update(pause_reasons_of(session, [p.state for p in planned], days, dealer.id))
+    welcomes = any(row.template == WELCOME for row in stored)
+    decisions = _decide(rows, dealer, at, pauses, _sent_this_week(session, dealer, at),
+                        _welcomed_borrowers(session, dealer) if welcomes else set())
+    for _row, status, reason, _when in decisions:
+        if status != ReminderStatus.ENQUEUED:
+            judgement.skipped[reason] += 1
+    judgement.sendable = (_record_existing(session, [d for d in decisions if d[0].id])
+                          + _record_new(session, dealer, [d for d in decisions if not d[0].id]))
     return judgement
 
 

@@ -16,12 +16,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.campaigns.bulk import insert_ignoring_duplicates
 from bot.campaigns.schedule import Step, steps_for
+from bot.clock import utcnow
 from bot.messaging.quiet_hours import stored_phone_zones
 from bot.models import Account, Borrower, Dealer, Reminder, ReminderStatus
 
@@ -59,19 +62,16 @@ def current_step(steps: list[Step], due: date, zone_name: str, send_time: time,
     return found
 
 
-def insert_new(session: Session, rows: list[dict]) -> None:
-    """Insert reminder rows, silently keeping the existing row on a duplicate key."""
-    if not rows:
-        return
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    else:  # pragma: no cover - other databases rely on the pre-check alone
-        session.execute(insert(Reminder), rows)
-        return
-    session.execute(dialect_insert(Reminder).on_conflict_do_nothing(), rows)
+def insert_new(session: Session, rows: list[dict], now: datetime | None = None) -> None:
+    """Insert reminder rows, silently keeping the existing row on a duplicate key.
+
+    Every row gets `now` as its creation time (given here rather than computed
+    per row by the column default; callers find their rows again by it).
+    """
+    now = now or utcnow()
+    insert_ignoring_duplicates(session, Reminder.__table__,
+                               [{"created_at": now, "updated_at": now, "reason": None, **row}
+                                for row in rows])
 
 
 def fill_phone_zones(session: Session, dealer_id: int) -> int:
@@ -86,8 +86,36 @@ def fill_phone_zones(session: Session, dealer_id: int) -> int:
     return len(rows)
 
 
-def plan_due_steps(session: Session, dealer: Dealer, at: datetime) -> int:
-    """Write down every step due now for the dealer's accounts; returns how many are new."""
+class Planned(NamedTuple):
+    """A step due now for an account, not written down yet, with what judging it needs
+    (the same names as the rows `dispatch` reads back from the database)."""
+
+    account_id: int
+    template: str
+    offset_days: int
+    due_date: date
+    language: str
+    send_after: datetime
+    borrower_id: int
+    timezone: str | None
+    phone: str
+    phone_zones: str | None
+    opted_out: bool
+    wrong_number: bool
+    invalid_number: bool
+    state: Any  # the account's AccountState (bot/collection.py), for pause reasons
+    id: None = None  # no row yet
+
+    def values(self, dealer_id: int) -> dict:
+        """The reminder row's columns (status and reason are added when judged)."""
+        return {"dealer_id": dealer_id, "account_id": self.account_id,
+                "template": self.template, "offset_days": self.offset_days,
+                "due_date": self.due_date, "language": self.language,
+                "send_after": self.send_after, "attempts": 0}
+
+
+def due_steps(session: Session, dealer: Dealer, at: datetime) -> list[Planned]:
+    """Every step due now for the dealer's accounts that was not written down before."""
     steps = steps_for(session, dealer)
     send_time = time.fromisoformat(dealer.send_time.zfill(5))
     offsets = [s.offset_days for s in steps]
@@ -95,7 +123,10 @@ def plan_due_steps(session: Session, dealer: Dealer, at: datetime) -> int:
     first = at.date() - timedelta(days=max(offsets) + CATCH_UP.days + 2)
     last = at.date() - timedelta(days=min(offsets) - 2)
     accounts = session.execute(
-        select(Account.id, Account.due_date, Borrower.timezone, Borrower.language)
+        select(Account.id, Account.due_date, Account.borrower_id, Account.balance_cents,
+               Account.amount_due_cents, Borrower.timezone, Borrower.language, Borrower.phone,
+               Borrower.phone_zones, Borrower.opted_out, Borrower.wrong_number,
+               Borrower.invalid_number)
         .join(Borrower, Borrower.id == Account.borrower_id)
         .where(Account.dealer_id == dealer.id, Account.due_date.between(first, last))
     ).all()
@@ -104,21 +135,23 @@ def plan_due_steps(session: Session, dealer: Dealer, at: datetime) -> int:
         .where(Reminder.dealer_id == dealer.id, Reminder.due_date.between(first, last),
                Reminder.template != WELCOME)
     ).all())
-    rows = []
-    for account in accounts:
-        current = current_step(steps, account.due_date, account.timezone or dealer.timezone,
-                               send_time, at)
-        if current is None:
+    due = []
+    # Accounts share due dates and zones: each pair's current step is found once.
+    current_for: dict[tuple[str, date], tuple[Step, datetime] | None] = {}
+    for account in accounts:  # unpacked by position: the fastest way through 100,000 rows
+        (account_id, due_date, borrower_id, _balance, _due_cents, zone, language, phone,
+         phone_zones, opted_out, wrong_number, invalid_number) = account
+        key = (zone or dealer.timezone, due_date)
+        current = current_for.get(key, False)
+        if current is False:
+            current = current_for[key] = current_step(steps, due_date, key[0], send_time, at)
+        if current is None or (account_id, current[0].offset_days, due_date) in planned:
             continue
         step, moment = current
-        if (account.id, step.offset_days, account.due_date) in planned:
-            continue
-        rows.append({"dealer_id": dealer.id, "account_id": account.id,
-                     "template": step.template, "offset_days": step.offset_days,
-                     "due_date": account.due_date, "language": account.language or "en",
-                     "status": ReminderStatus.QUEUED, "send_after": moment, "attempts": 0})
-    insert_new(session, rows)
-    return len(rows)
+        due.append(Planned(account_id, step.template, step.offset_days, due_date,
+                           language or "en", moment, borrower_id, zone, phone, phone_zones,
+                           opted_out, wrong_number, invalid_number, account))
+    return due
 
 
 def queue_welcomes(session: Session, dealer: Dealer, account_ids: Iterable[int],

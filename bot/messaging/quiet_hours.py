@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta, timezone
 from functools import lru_cache
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.localtime import borrower_zone
@@ -47,13 +48,6 @@ def _zone(name: str) -> ZoneInfo | None:
         return None
 
 
-def phone_zones(borrower: Borrower) -> list[str]:
-    """The phone number's time zones (stored when known, else looked up)."""
-    if borrower.phone_zones is not None:
-        return [z for z in borrower.phone_zones.split(",") if z]
-    return timezones_for(borrower.phone)
-
-
 def stored_phone_zones(phone: str) -> str:
     """What `Borrower.phone_zones` stores for a number: its telling zones, comma-separated."""
     zones = timezones_for(phone)
@@ -62,14 +56,29 @@ def stored_phone_zones(phone: str) -> str:
 
 def zones_for(borrower: Borrower, dealer: Dealer) -> list[ZoneInfo]:
     """Every zone the borrower may be in: the recorded one (else the dealer's) and the phone's."""
-    zones = [borrower_zone(borrower, dealer)]
-    names = phone_zones(borrower)
-    if len(names) <= MAX_PHONE_ZONES:
-        for name in names:
+    if borrower.phone_zones is None:  # not stored yet: looked up from the number
+        phone = tuple(timezones_for(borrower.phone))
+        return list(_zone_set(borrower_zone(borrower, dealer), phone))
+    return list(_stored_zone_set(borrower.timezone, dealer.timezone, borrower.phone_zones))
+
+
+@lru_cache(maxsize=4096)
+def _stored_zone_set(recorded: str | None, dealer_zone: str | None,
+                     stored: str) -> tuple[ZoneInfo, ...]:
+    # Campaigns ask for every borrower; most share a handful of combinations.
+    zone = borrower_zone(SimpleNamespace(timezone=recorded), SimpleNamespace(timezone=dealer_zone))
+    return _zone_set(zone, tuple(name for name in stored.split(",") if name))
+
+
+@lru_cache(maxsize=4096)
+def _zone_set(recorded: ZoneInfo, phone: tuple[str, ...]) -> tuple[ZoneInfo, ...]:
+    zones = [recorded]
+    if len(phone) <= MAX_PHONE_ZONES:
+        for name in phone:
             zone = _zone(name)
             if zone is not None and zone not in zones:
                 zones.append(zone)
-    return zones
+    return tuple(zones)
 
 
 def _utc(at: datetime) -> datetime:
