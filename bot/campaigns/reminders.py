@@ -1,11 +1,12 @@
 """`textpay send-reminders`: one run of every dealer's campaign at a moment.
 
-A run (1) writes down the schedule steps that are due (bot/campaigns/planner.py),
-(2) judges every reminder whose moment has come — skipped with a reason,
-deferred for quiet hours, or handed to the job queue in batches
-(bot/campaigns/dispatch.py), (3) waits for the batches, (4) sends texts that
-quiet hours held back and asks due satisfaction surveys. Running it again at
-the same moment sends nothing new.
+A run (1) finds the schedule steps that are due (bot/campaigns/planner.py),
+(2) judges them, with every earlier reminder whose moment has come — skipped
+with a reason, deferred for quiet hours, or enqueued — and writes them down
+once (bot/campaigns/dispatch.py), (3) sends the enqueued ones in batches, on
+RQ workers when REDIS_URL is set (waiting for them, reporting progress) or
+here, (4) sends texts that quiet hours held back and asks due satisfaction
+surveys. Running it again at the same moment sends nothing new.
 """
 
 from __future__ import annotations

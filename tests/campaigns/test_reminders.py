@@ -63,3 +63,18 @@ def test_a_deferred_reminder_goes_at_the_next_allowed_hour_not_before(shop, twil
     assert run("2026-12-01T15:59:00").sent == 0
     assert run("2026-12-01T16:00:00").sent == 1
     assert twilio_fake.bodies_to(phone)
+
+
+def test_nothing_waits_forever(shop, twilio_fake):
+    account_id = shop.add_account("LN-1", "+12125550109", zone="America/New_York", due=DUE)
+    with db.session_scope() as session:
+        session.add(Reminder(dealer_id=shop.dealer_id, account_id=account_id,
+                             template="reminder_upcoming", offset_days=-3,
+                             due_date=DUE, status="deferred",
+                             send_after=datetime(2026, 11, 28, 15)))
+    summary = run("2026-12-01T15:00:00")
+    assert summary.skipped == {"expired": 1}
+    assert [m["Body"] for m in twilio_fake.sent if "due today" in m["Body"]]  # today's step
+    with db.session_scope() as session:
+        old = session.query(Reminder).filter_by(offset_days=-3).one()
+        assert (old.status, old.reason) == ("skipped", "expired")
