@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import escalations, events
+from bot.campaigns import survey
 from bot.clock import utcnow
 from bot.db import session_scope
 from bot.dialogue.context import primary_account
@@ -196,4 +197,4 @@ def _borrower_reply(session: Session, borrower: Borrower, dealer: Dealer, body: 
         return []  # staff hold the conversation: stored and shown, never answered by the bot
     if had_card:
         return _card_warning(session, borrower)
-    return None
+    return survey.record_answer(session, borrower, body)  # a bare 1-5 answering our survey
