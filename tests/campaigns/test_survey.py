@@ -54,3 +54,20 @@ def test_a_bare_number_without_an_open_survey_goes_to_the_conversation(client, s
     assert reply != "Thank you for your feedback!"
     with db.session_scope() as session:
         assert session.query(SurveyResponse).count() == 0
+
+
+def test_a_resolved_escalation_is_followed_by_the_survey(shop, twilio_fake):
+    from bot.models import Escalation
+
+    phone = "+15551230079"
+    account_id = shop.add_account("LN-1", phone, zone=midday_zone())
+    shop.update(survey_enabled=True)
+    with db.session_scope() as session:
+        borrower_id = session.get(Account, account_id).borrower_id
+        session.add(Escalation(dealer_id=shop.dealer_id, account_id=account_id,
+                               borrower_id=borrower_id, reason="human", status="resolved",
+                               resolved_at=utcnow() - timedelta(hours=1)))
+    assert send_due_reminders(db.new_session, utcnow()).surveys == 1
+    with db.session_scope() as session:
+        assert session.query(SurveyResponse).one().trigger == "escalation"
+    assert "how did we do?" in twilio_fake.bodies_to(phone)[0]
