@@ -16,10 +16,10 @@ import pytest
 from bot.console.audit import Actor
 from tests.portal.a11y import check_page, check_phone_layout
 from tests.portal.conftest import ADMIN, STAFF
-from tests.portal.live import live_server
 from tests.portal.showcase import seed_showcase
 from tests.portal.support import PASSWORD
 from tests.support.browser import chromium_browser, require_chromium
+from tests.support.live_server import live_server
 
 pytestmark = [pytest.mark.browser]
 

@@ -10,7 +10,7 @@ from bot import db, events
 from bot.events import Event, MemoryBroker, RedisBroker
 from bot.settings import set_settings
 from tests.portal.support import escalate
-from tests.test_rate_limit import redis_or_skip
+from tests.support.servers import redis_or_skip
 
 
 @pytest.fixture(params=["memory", "redis"])

@@ -1,4 +1,5 @@
-"""The app served on loopback from a thread, for the browser (shares the test database)."""
+"""The app served on loopback from a thread (shares the test database): for browsers and
+anything else that needs a real HTTP server."""
 
 from __future__ import annotations
 
