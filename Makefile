@@ -4,6 +4,7 @@
 #   make test    the whole suite (real Rasa model, localstripe, Redis, PostgreSQL)
 
 SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 .DEFAULT_GOAL := help
 
 VENV := .venv
@@ -14,6 +15,10 @@ MODEL := models/textpay.tar.gz
 # (a pyenv shim may exist without a 3.10 selected), on PATH or under pyenv.
 PYTHON310 := $(shell for p in "$$(command -v python3.10)" $$HOME/.pyenv/versions/3.10.*/bin/python /usr/local/bin/python3.10 /usr/bin/python3.10; do \
   [ -n "$$p" ] && [ -x "$$p" ] && "$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo "$$p"; break; }; done)
+
+# This machine's pip configuration names index folders that do not exist; pip
+# warns once per package about them. Keep every other line.
+QUIET_PIP := { grep -v "is neither a file nor a directory" || true; }
 
 MODEL_INPUTS := config.yml domain.yml $(shell find training_data bot/nlu -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 
@@ -41,8 +46,8 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON310) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check pip==24.2
 	@echo "==> installing the locked dependencies (a few minutes on a fresh clone)"
-	@$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
-	@$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	@$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock 2>&1 | $(QUIET_PIP)
+	@$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e . 2>&1 | $(QUIET_PIP)
 	@touch $@
 
 # Retrain only when the model is missing or older than what it is trained from.

@@ -17,7 +17,7 @@ def escalation_reasons() -> list[str]:
         return [e.reason for e in session.query(Escalation).order_by(Escalation.id)]
 
 
-def rows(model) -> list:  # noqa: ANN001
+def rows(model) -> list:
     """Every row of a model, detached."""
     with db.session_scope() as session:
         found = session.query(model).order_by(model.id).all()
