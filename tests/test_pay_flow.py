@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import update
@@ -128,3 +129,22 @@ def test_gibberish_never_confirms_a_payment(world, stripe_intents):
         assert "Payment received" not in reply
     assert stripe_intents() == []
     assert "Payment received: $50.00" in world.phone.say("yes")
+
+
+def test_a_bank_approval_is_finished_on_the_secure_page(make_world, client, stripe_intents,
+                                                       twilio_fake):
+    world = make_world(card="4000002760003184")
+    world.phone.say("pay 80")
+    reply = world.phone.say("yes")
+    assert "Your bank needs you to approve this payment of $80.00" in reply
+    assert world.account().balance_cents == 120000  # nothing recorded as paid yet
+    path = re.search(r"https://textpay\.test(/secure/approve/\S+)", reply).group(1)
+    page = client.get(path)
+    assert page.status_code == 200 and b"$80.00" in page.data
+    token = re.search(rb'name="csrf_token" value="([^"]+)"', page.data).group(1).decode()
+    done = client.post(path, data={"csrf_token": token})
+    assert b"Payment approved" in done.data
+    assert [pi.status for pi in stripe_intents()] == ["succeeded"]
+    assert world.account().balance_cents == 112000
+    assert any("$80.00" in body for body in twilio_fake.bodies_to(world.phone.number))
+    assert client.get(path).status_code == 404  # the link worked once

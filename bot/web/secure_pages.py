@@ -13,7 +13,9 @@ import logging
 import stripe
 from flask import Blueprint, abort, redirect, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import validate_csrf
 from sqlalchemy.orm import Session
+from wtforms import ValidationError
 
 from bot.db import session_scope
 from bot.models import Account, Payment, SecureLink
@@ -37,6 +39,16 @@ def _link_or_404(session: Session, token: str, purpose: str) -> SecureLink:
     if link is None:
         abort(404)
     return link
+
+
+@bp.before_request
+def _check_csrf() -> None:
+    """Forms on these pages carry a CSRF token; the single-use link alone is not enough."""
+    if request.method == "POST":
+        try:
+            validate_csrf(request.form.get("csrf_token", ""))
+        except ValidationError:
+            abort(400)
 
 
 @bp.errorhandler(404)

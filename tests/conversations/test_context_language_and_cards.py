@@ -64,7 +64,9 @@ def test_update_card_link_is_single_use_and_saves_the_card(world, client, twilio
     url = re.search(r"https://textpay\.test(/secure/card/\S+)", reply).group(1)
     page = client.get(url)
     assert page.status_code == 200 and b"Add a card" in page.data
-    saved = client.post(url, data={"card": "4000056655665556"})
+    assert client.post(url, data={"card": "4000056655665556"}).status_code == 400  # no CSRF token
+    token = re.search(rb'name="csrf_token" value="([^"]+)"', page.data).group(1).decode()
+    saved = client.post(url, data={"card": "4000056655665556", "csrf_token": token})
     assert saved.status_code == 200 and b"ending 5556" in saved.data
     with db.session_scope() as session:
         account = session.get(Account, world.account_id)
