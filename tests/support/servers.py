@@ -25,26 +25,40 @@ def _missing(what: str) -> None:
     pytest.skip(message)
 
 
-def redis_or_skip(url: str = REDIS_URL) -> str:
-    """`url` if the Redis server answers; otherwise skip (fail under CI=true)."""
+def redis_answers(url: str = REDIS_URL) -> bool:
+    """Whether the Redis server at `url` answers."""
     import redis
 
     try:
         redis.Redis.from_url(url, socket_connect_timeout=1).ping()
     except redis.ConnectionError:
+        return False
+    return True
+
+
+def redis_or_skip(url: str = REDIS_URL) -> str:
+    """`url` if the Redis server answers; otherwise skip (fail under CI=true)."""
+    if not redis_answers(url):
         _missing("Redis (port 6379)")
     return url
 
 
 def postgres_or_skip() -> str:
     """The admin URL if PostgreSQL answers; otherwise skip (fail under CI=true)."""
+    if not postgres_answers():
+        _missing("PostgreSQL (port 5432, user postgres)")
+    return POSTGRES_ADMIN_URL
+
+
+def postgres_answers() -> bool:
+    """Whether PostgreSQL answers on 127.0.0.1:5432 (user postgres, trust auth)."""
     import psycopg2
 
     try:
         psycopg2.connect(POSTGRES_ADMIN_URL, connect_timeout=2).close()
     except psycopg2.OperationalError:
-        _missing("PostgreSQL (port 5432, user postgres)")
-    return POSTGRES_ADMIN_URL
+        return False
+    return True
 
 
 def _admin(statement: str) -> None:
@@ -60,9 +74,8 @@ def _admin(statement: str) -> None:
 
 
 @contextmanager
-def scratch_database(prefix: str = "textpay_test") -> Iterator[str]:
-    """A new, empty PostgreSQL database, dropped afterwards; yields its URL."""
-    postgres_or_skip()
+def new_database(prefix: str) -> Iterator[str]:
+    """Create an empty PostgreSQL database, yield its URL, drop it afterwards."""
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     _admin(f'CREATE DATABASE "{name}"')
     try:
@@ -73,6 +86,14 @@ def scratch_database(prefix: str = "textpay_test") -> Iterator[str]:
         if db._engine is not None and db._engine.url.database == name:
             db._engine.dispose()
         _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def scratch_database(prefix: str = "textpay_test") -> Iterator[str]:
+    """A new, empty PostgreSQL database for a test (skipped without the server)."""
+    postgres_or_skip()
+    with new_database(prefix) as url:
+        yield url
 
 
 def flush_redis_keys(url: str, pattern: str = "textpay:*") -> None:
