@@ -6,7 +6,8 @@ conversation, 616 ms by turn 250 with plain `rasa run`). Our dialogue state
 that matters lives in the database, and the full transcript lives in the
 message log, so the tracker only needs the last few turns: on every save we
 keep the last `keep_turns` user turns, preceded by a snapshot of the slots
-and the active form.
+and the active form. Four is one more than the memoization policy's history
+(config.yml); every rule is one intent and one action.
 
 Storage is a dict in this process, or Redis (shared by every worker) when
 REDIS_URL is set.
@@ -65,7 +66,7 @@ class BoundedTrackerStore(TrackerStore, SerializedTrackerAsText):
         self,
         domain: Domain | None = None,
         redis_url: str | None = None,
-        keep_turns: int = 6,
+        keep_turns: int = 4,
         ttl_seconds: int = 30 * 24 * 3600,
         **kwargs: Any,
     ) -> None:
