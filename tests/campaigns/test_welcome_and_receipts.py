@@ -69,8 +69,8 @@ def test_receipts_thank_the_borrower_and_say_when_it_was_on_time(shop, twilio_fa
     _succeeded(on_time, 25000)
     _succeeded(late, 25000)
     first = twilio_fake.bodies_to("+15551230201")[0]
-    assert first.startswith("Thank you, Dana! We received $250.00 with Visa ending 4242")
-    assert "That's on time - thanks!" in first and "New balance: $950.00." in first
+    assert first.startswith("Payment received: $250.00 with Visa ending 4242 toward LN-1.")
+    assert "New balance: $950.00. Thank you for paying on time, Dana!" in first
     second = twilio_fake.bodies_to("+15551230202")[0]
-    assert second.startswith("¡Gracias, Dana! Recibimos $250.00")
-    assert "a tiempo" not in second
+    assert second.startswith("Pago recibido: $250.00 con su Visa terminada en 4242")
+    assert "¡Gracias, Dana!" in second and "a tiempo" not in second
