@@ -71,12 +71,7 @@ def shop(client) -> Shop:
 @pytest.fixture(scope="session")
 def live_server(app):
     """The app served over HTTP on 127.0.0.1 (a real server, for schemathesis)."""
-    import threading
+    from tests.support.live_server import live_server as serve
 
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with serve(app) as url:
+        yield url
