@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from bot.campaigns.receipts import receipt_text
 from bot.dialogue import questions
 from bot.dialogue.context import Turn
 from bot.models import Installment, Payment, PaymentStatus
@@ -129,12 +130,9 @@ def cancel_payment(turn: Turn, payment_id: int) -> None:
 
 
 def _say_receipt(turn: Turn, payment: Payment) -> None:
-    account = turn.account
-    turn.session.refresh(account)
-    turn.say("receipt", amount=turn.money(payment.amount_cents),
-             card=turn.card(payment.card_brand, payment.card_last4),
-             reference=account.reference, confirmation=payment.confirmation_code,
-             balance=turn.money(account.balance_cents))
+    # The dealer's receipt template, the same one texted after a bank approval
+    # or a plan installment (it thanks the borrower for paying on time).
+    turn.replies.append(receipt_text(turn.session, payment, turn.account, turn.now))
 
 
 def say_installment_result(turn: Turn, installment: Installment) -> None:

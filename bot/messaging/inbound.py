@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from bot import escalations, events
 from bot.campaigns import survey
+from bot.campaigns.compliance import with_required_notices
 from bot.clock import utcnow
 from bot.db import session_scope
 from bot.dialogue.context import primary_account
@@ -181,8 +182,23 @@ def _answer(inbound_id: int, body: str, had_card: bool, respond: Responder) -> l
             if texts is None:
                 session.commit()
                 texts = respond(str(borrower.id), body)
+                texts = _with_collector_notices(session, borrower, dealer, texts)
         _store_replies(session, inbound, texts)
     return texts
+
+
+def _with_collector_notices(session: Session, borrower: Borrower, dealer: Dealer,
+                            texts: list[str]) -> list[str]:
+    """A collection agency's replies carry the Reg F disclosure and opt-out, once per
+    answer, but never to a number that just said it is not the borrower's (a
+    disclosure there would reveal the debt) nor on an opt-out confirmation."""
+    session.refresh(borrower)
+    if not texts or dealer.collector_mode != "third_party":
+        return texts
+    if borrower.wrong_number or borrower.opted_out:
+        return texts
+    last = with_required_notices(dealer.collector_mode, borrower.language, texts[-1])
+    return [*texts[:-1], last]
 
 
 def _borrower_reply(session: Session, borrower: Borrower, dealer: Dealer, body: str,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bot import db
-from bot.models import Borrower, Dispute, PaymentClaim, Promise
+from bot.models import Borrower, Dealer, Dispute, PaymentClaim, Promise
 from bot.nlu.dates import resolve_date
 from tests.conversations.helpers import (
     escalation_reasons,
@@ -119,3 +119,14 @@ def test_stop_texting_me_in_words_opts_out_like_stop(world):
     with db.session_scope() as session:
         assert session.query(Borrower).one().opted_out
     assert world.phone.text("what's my balance") == []
+
+
+def test_a_collection_agency_discloses_itself_but_never_to_a_wrong_number(make_world):
+    world = make_world()
+    with db.session_scope() as session:
+        session.query(Dealer).one().collector_mode = "third_party"
+    balance = world.phone.say("what's my balance")
+    assert "This is a communication from a debt collector." in balance
+    assert "STOP" in balance
+    wrong = world.phone.say("wrong number")
+    assert "debt" not in wrong.lower()
