@@ -8,6 +8,7 @@ the database, Redis, localstripe and the server's own log.
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import urllib.parse
@@ -33,6 +34,7 @@ from tests.support.processes import VENV_BIN, ChildServer
 from tests.support.servers import flush_redis_keys, redis_or_skip, scratch_database
 from tests.support.sms import AUTH_TOKEN, DEALER_NUMBER, PUBLIC_URL, sms_form, twiml_messages
 from tests.support.sms import signed_headers as sign
+from tests.support.stripe_events import event, stripe_signature
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 
@@ -282,3 +284,26 @@ def test_hostile_bodies_are_answered_and_stored_cleanly_on_postgresql(cluster):
     assert max(map(len, bodies)) == 1600  # Twilio's limit for one message
     with db.session_scope() as session:
         assert session.query(Payment).count() >= 0  # the table is still there
+
+
+def test_one_stripe_event_delivered_ten_times_at_once_is_applied_once(cluster):
+    dana = new_borrower()
+    text(cluster, dana.phone, "pay 50")
+    text(cluster, dana.phone, "yes")
+    (intent,) = intents_for(dana.customer_id)
+    stripe_gateway.client().v1.refunds.create(params={"payment_intent": intent.id})
+    charge_id = getattr(intent.latest_charge, "id", intent.latest_charge)
+    charge = stripe_gateway.client().v1.charges.retrieve(charge_id)
+    body = json.dumps(event("charge.refunded", json.loads(str(charge)))).encode()
+
+    def deliver(_i: int) -> str:
+        request = urllib.request.Request(
+            cluster.server.url + "/stripe/webhook", data=body,
+            headers={"Content-Type": "application/json",
+                     "Stripe-Signature": stripe_signature(body, "whsec_test")})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read())["outcome"]
+
+    outcomes = all_at_once(10, deliver)
+    assert sorted(outcomes) == ["applied"] + ["duplicate"] * 9
+    assert sorted(ledger_for(dana.account_id)) == [-5000, 5000]
