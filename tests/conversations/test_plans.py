@@ -40,7 +40,8 @@ def test_installments_are_charged_once_on_their_date_with_notices(
     run_due_at(local_moment(first, 13))  # a second run the same day charges nothing more
     charged = [pi for pi in stripe_intents() if pi.status == "succeeded"]
     assert [pi.amount for pi in charged] == [10000]
-    receipts = [b for b in twilio_fake.bodies_to(world.phone.number) if "$100.00" in b and "received" in b.lower()]
+    receipts = [b for b in twilio_fake.bodies_to(world.phone.number)
+                if "$100.00" in b and "received" in b.lower()]
     assert len(receipts) == 1
     assert [i.status for i in rows(Installment)] == ["paid", "scheduled", "scheduled"]
     assert world.account().balance_cents == 110000
