@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import phonenumbers
 from phonenumbers import timezone as phone_timezone
 
 
+@lru_cache(maxsize=8192)
 def to_e164(raw: str | None, region: str = "US") -> str | None:
     """`(555) 123-0001` -> `+15551230001`; None when it is not a possible number."""
     if not raw or len(raw) > 40:

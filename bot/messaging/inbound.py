@@ -52,10 +52,9 @@ def _find_dealer(session: Session, to_number: str) -> Dealer | None:
     number = to_e164(to_number)
     if number is None:
         return None
-    row = session.execute(
-        select(DealerNumber).where(DealerNumber.phone == number)
+    return session.execute(
+        select(Dealer).join(DealerNumber).where(DealerNumber.phone == number)
     ).scalar_one_or_none()
-    return row.dealer if row else None
 
 
 def _previous_replies(session: Session, message_sid: str) -> list[str] | None:
@@ -140,50 +139,51 @@ def _card_warning(session: Session, borrower: Borrower) -> list[str]:
 
 
 def handle_inbound(sms: InboundSms, respond: Responder) -> list[str]:
-    """Process one inbound text and return the reply texts (possibly none)."""
+    """Process one inbound text and return the reply texts (possibly none).
+
+    One session from start to end: the inbound row is committed before anything
+    else happens (a replayed MessageSid then fails its unique constraint), and
+    no transaction stays open while the agent thinks.
+    """
     body, had_card = redact_card_numbers(sms.body or "")
     with session_scope() as session:
         dealer = _find_dealer(session, sms.to_number)
         if dealer is None:
             log.warning("text to a number no dealer owns: %s", mask(sms.to_number))
             return []
-        if sms.message_sid and _previous_replies(session, sms.message_sid) is not None:
+        phone = to_e164(sms.from_number, dealer.country)
+        borrower = session.execute(
+            select(Borrower).where(Borrower.dealer_id == dealer.id, Borrower.phone == phone)
+        ).scalar_one_or_none() if phone else None
+        try:
+            inbound = _store_inbound(session, sms, dealer, borrower, body)
+            session.commit()
+        except IntegrityError:
+            session.rollback()
             replay = True
         else:
             replay = False
-            phone = to_e164(sms.from_number, dealer.country)
-            borrower = session.execute(
-                select(Borrower).where(Borrower.dealer_id == dealer.id, Borrower.phone == phone)
-            ).scalar_one_or_none() if phone else None
-            try:
-                inbound = _store_inbound(session, sms, dealer, borrower, body)
-                session.commit()
-            except IntegrityError:
-                session.rollback()
-                replay = True
+            if not number_limits.inbound_allowed(sms.from_number):
+                return []  # a flood from one number: stored for staff, not answered (logged)
+            texts = _answer(session, inbound, dealer, borrower, body, had_card, respond)
     if replay:
         return _replay(sms.message_sid)
-    if not number_limits.inbound_allowed(sms.from_number):
-        return []  # a flood from one number: stored for staff, not answered (and logged)
-    return _answer(inbound.id, body, had_card, respond)
+    return texts
 
 
-def _answer(inbound_id: int, body: str, had_card: bool, respond: Responder) -> list[str]:
+def _answer(session: Session, inbound: Message, dealer: Dealer, borrower: Borrower | None,
+            body: str, had_card: bool, respond: Responder) -> list[str]:
     """Decide the reply to a stored inbound message, and store the reply."""
-    with session_scope() as session:
-        inbound = session.get(Message, inbound_id)
-        dealer = session.get(Dealer, inbound.dealer_id)
-        borrower = session.get(Borrower, inbound.borrower_id) if inbound.borrower_id else None
-        if borrower is None:
-            texts = [reply("unknown_sender", "en", dealer=dealer.name,
-                           contact=dealer.contact_phone or "")]
-        else:
-            texts = _borrower_reply(session, borrower, dealer, body, had_card)
-            if texts is None:
-                session.commit()
-                texts = respond(str(borrower.id), body)
-                texts = _with_collector_notices(session, borrower, dealer, texts)
-        _store_replies(session, inbound, texts)
+    if borrower is None:
+        texts = [reply("unknown_sender", "en", dealer=dealer.name,
+                       contact=dealer.contact_phone or "")]
+    else:
+        texts = _borrower_reply(session, borrower, dealer, body, had_card)
+        if texts is None:
+            session.commit()
+            texts = respond(str(borrower.id), body)
+            texts = _with_collector_notices(session, borrower, dealer, texts)
+    _store_replies(session, inbound, texts)
     return texts
 
 
@@ -192,9 +192,9 @@ def _with_collector_notices(session: Session, borrower: Borrower, dealer: Dealer
     """A collection agency's replies carry the Reg F disclosure and opt-out, once per
     answer, but never to a number that just said it is not the borrower's (a
     disclosure there would reveal the debt) nor on an opt-out confirmation."""
-    session.refresh(borrower)
     if not texts or dealer.collector_mode != "third_party":
         return texts
+    session.refresh(borrower)  # the agent's actions may have just changed it
     if borrower.wrong_number or borrower.opted_out:
         return texts
     last = with_required_notices(dealer.collector_mode, borrower.language, texts[-1])

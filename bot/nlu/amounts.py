@@ -22,7 +22,7 @@ from bot.nlu.counts import find_counts
 from bot.nlu.dates import find_dates
 from bot.nlu.nonmoney import non_money_spans
 from bot.nlu.numwords import find_number_words
-from bot.nlu.spans import Span, drop_overlapping, overlaps_any
+from bot.nlu.spans import Span, drop_overlapping, memoized, overlaps_any
 from bot.nlu.symbolic import find_symbolic_amounts
 from bot.nlu.text import fold
 from bot.nlu.vocab import CURRENCY_WORDS, PAY_VERBS
@@ -43,6 +43,7 @@ _CURRENCY_BEFORE = re.compile(r"(?:us\s?\$|\$|usd|dlls?|dls)\s?$")
 _CURRENCY_AFTER = re.compile(rf"^\s?(?:\$|{CURRENCY_WORDS}\b)")
 
 
+@memoized
 def find_amounts(text: str) -> list[Span]:
     """Money amounts in ``text``: int cents for numbers, str for symbolic amounts.
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from bot.nlu.numwords import SMALL_NUMBERS
-from bot.nlu.spans import Span, drop_overlapping
+from bot.nlu.spans import Span, drop_overlapping, memoized
 from bot.nlu.text import fold
 from bot.nlu.vocab import COUNT_ADJECTIVES, COUNT_NOUNS, CURRENCY_WORDS, TIME_UNITS
 
@@ -43,6 +43,7 @@ _PATTERNS = tuple(
 _TRIGGER_BEFORE_A = re.compile(r"(?:pagar|pagarlo|pagarla|dividir|dividirlo|partir|partirlo)\s+$")
 
 
+@memoized
 def find_counts(text: str) -> list[Span]:
     """Installment counts in ``text``; ``value`` is the int count (2-60).
 

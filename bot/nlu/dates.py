@@ -15,11 +15,12 @@ import datetime as dt
 import re
 
 from bot.nlu.date_patterns import PATTERNS
-from bot.nlu.spans import Span, drop_overlapping
+from bot.nlu.spans import Span, drop_overlapping, memoized
 from bot.nlu.text import fold
 from bot.nlu.vocab import MONTHS, ORDINALS, SHORT_WEEKDAYS, WEEKDAYS
 
 
+@memoized
 def find_dates(text: str) -> list[Span]:
     """Date phrases in ``text`` (English or Spanish); ``value`` is the phrase text.
 

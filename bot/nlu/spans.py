@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache, wraps
 
 
 @dataclass(frozen=True)
@@ -39,3 +40,20 @@ def drop_overlapping(spans: Iterable[Span]) -> list[Span]:
         if not overlaps_any(span, kept):
             kept.append(span)
     return sorted(kept, key=lambda s: s.start)
+
+
+def memoized(finder: Callable[[str], list[Span]]) -> Callable[[str], list[Span]]:
+    """Remember a span finder's answers per text.
+
+    The finders call each other (amounts skip counts and dates), and every NLU
+    component asks about the same message, so one text is parsed many times a
+    turn; borrowers also send the same few texts ("yes", "pay") again and again.
+    Spans are frozen, so sharing them is safe; callers get a fresh list.
+    """
+    cached = lru_cache(maxsize=4096)(lambda text: tuple(finder(text)))
+
+    @wraps(finder)
+    def find(text: str) -> list[Span]:
+        return list(cached(text))
+
+    return find
