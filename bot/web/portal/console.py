@@ -30,6 +30,7 @@ REASONS = {
     EscalationReason.FAILED_INSTALLMENT: "Failed installment",
     EscalationReason.BROKEN_PROMISE: "Broken promise",
     EscalationReason.ALREADY_PAID: "Says already paid",
+    EscalationReason.CHARGEBACK: "Card payment disputed with the bank",
 }
 
 
