@@ -56,6 +56,16 @@ class Turn:
         """The text of reply `key` in the borrower's language (not queued)."""
         return reply(key, self.language, **values)
 
+    def owing_account(self) -> Account | None:
+        """The account, if it has a balance; otherwise say why not and return None."""
+        if self.account is None:
+            self.say("no_account")
+            return None
+        if self.account.balance_cents <= 0:
+            self.say("nothing_owed", reference=self.account.reference)
+            return None
+        return self.account
+
     def entity(self, name: str) -> Any:
         """The first value of an entity in this message, or None."""
         for entity in self.entities:

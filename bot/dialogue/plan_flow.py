@@ -61,12 +61,8 @@ def _request_from(turn: Turn) -> plans.PlanRequest:
 
 def propose_plan(turn: Turn, request: plans.PlanRequest | None = None) -> None:
     """Answer "can I split it": the closest allowed plan, waiting for YES."""
-    account = turn.account
+    account = turn.owing_account()
     if account is None:
-        turn.say("no_account")
-        return
-    if account.balance_cents <= 0:
-        turn.say("nothing_owed", reference=account.reference)
         return
     request = request or _request_from(turn)
     today = local_today(turn.borrower, turn.dealer, turn.now)

@@ -18,12 +18,8 @@ class ActionCheckBalance(BorrowerAction):
 
     def respond(self, turn: Turn) -> None:
         """Tell the balance, what is due when, and any plan or promise."""
-        account = turn.account
+        account = turn.owing_account()
         if account is None:
-            turn.say("no_account")
-            return
-        if account.balance_cents <= 0:
-            turn.say("nothing_owed", reference=account.reference)
             return
         balance = turn.money(account.balance_cents)
         disputed = open_dispute(turn.session, account.id) is not None
