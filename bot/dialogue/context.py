@@ -12,7 +12,7 @@ from typing import Any
 
 from babel.dates import format_date
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from bot.clock import utcnow
 from bot.dialogue.replies import SUPPORTED_LANGUAGES, reply
@@ -98,7 +98,8 @@ def _message_language(parse_data: dict, current: str) -> str:
 def load_turn(session: Session, tracker: Any) -> Turn | None:
     """Build the Turn for a rasa_sdk Tracker; None if the borrower is unknown."""
     try:
-        borrower = session.get(Borrower, int(tracker.sender_id))
+        borrower = session.get(Borrower, int(tracker.sender_id),
+                               options=[joinedload(Borrower.dealer)])
     except (TypeError, ValueError):
         return None
     if borrower is None:
@@ -111,7 +112,7 @@ def load_turn(session: Session, tracker: Any) -> Turn | None:
     return Turn(
         session=session,
         borrower=borrower,
-        dealer=session.get(Dealer, borrower.dealer_id),
+        dealer=borrower.dealer,
         account=primary_account(session, borrower),
         language=language,
         text=parse_data.get("text") or "",

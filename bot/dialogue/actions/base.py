@@ -8,6 +8,7 @@ from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.db import session_scope
@@ -17,6 +18,8 @@ from bot.dialogue.replies import reply
 from bot.dialogue.routing import answer_open_question, remind_open_confirmation
 
 log = logging.getLogger(__name__)
+
+ACTION_LISTEN = "action_listen"
 
 
 class BorrowerAction(Action, ABC):
@@ -47,7 +50,9 @@ class BorrowerAction(Action, ABC):
             replies, events = [reply("system_error", "en")], []
         for text in replies:
             dispatcher.utter_message(text=text)
-        return events
+        # Every rule ends with listening, so say so instead of asking the
+        # policies a second time each turn (about a fifth of Rasa's work).
+        return [*events, FollowupAction(ACTION_LISTEN)]
 
     def _run_in_transaction(self, tracker: Tracker) -> tuple[list[str], list[dict]]:
         with session_scope() as session:
