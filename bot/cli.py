@@ -138,16 +138,29 @@ def _moment(at: str | None) -> datetime:
 
 @main.command("run-due")
 @click.option("--at", default=None, help="ISO-8601 moment to act as (default: now).")
+@click.option("--queue", "on_queue", is_flag=True,
+              help="Hand the work to `textpay worker` through the job queue (needs REDIS_URL).")
 @click.option("--json", "as_json", is_flag=True)
-def run_due(at: str | None, as_json: bool) -> None:
+def run_due(at: str | None, on_queue: bool, as_json: bool) -> None:
     """Charge plan installments due then; send plan and promise notices."""
     from bot import db
     from bot.payments.due import run_due as run
     from bot.settings import get_settings
 
+    moment = _moment(at)
+    if on_queue:
+        from bot import jobs
+        from bot.payments.due import run_due_job
+
+        try:
+            job = jobs.queue().enqueue(run_due_job, moment.isoformat())
+        except jobs.QueueUnavailable as error:
+            raise click.UsageError(str(error)) from None
+        click.echo(json.dumps({"queued": job.id}) if as_json else f"queued job {job.id}")
+        return
     db.configure(get_settings().database_url)
     with db.session_scope() as session:
-        summary = run(session, _moment(at))
+        summary = run(session, moment)
     if as_json:
         click.echo(json.dumps(summary))
     else:

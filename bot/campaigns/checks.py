@@ -39,6 +39,23 @@ def _lookalike_warning(text: str) -> str | None:
             "segment instead of 160")
 
 
+# Words that opt a number out (Twilio and our keyword handler agree). Asking a
+# borrower to "reply CANCEL" to cancel a payment would end all texts instead.
+_OPT_OUT_PROMPT = re.compile(
+    r"\b(?:reply|text|send|responda|env[ií]e)\s+(?:with\s+)?[\"']?"
+    r"(CANCEL|END|QUIT|STOPALL|UNSUBSCRIBE|REVOKE|OPTOUT|CANCELAR|PARAR|ALTO)\b",
+    re.IGNORECASE)
+
+
+def _opt_out_prompt_warning(text: str) -> str | None:
+    match = _OPT_OUT_PROMPT.search(text)
+    if match is None:
+        return None
+    word = match.group(1).upper()
+    return (f"asks for the reply {word}, which opts the number out of every text (carriers "
+            f"treat it like STOP); ask for NO instead")
+
+
 def message_warnings(mode: str, text: str, written: str | None = None) -> list[str]:
     """Warnings for a text as sent; `written` is the dealer's text before required notices."""
     written = text if written is None else written
@@ -57,7 +74,8 @@ def message_warnings(mode: str, text: str, written: str | None = None) -> list[s
     if info.segments > MAX_SEGMENTS:
         warnings.append(f"{info.segments} segments: texts over {MAX_SEGMENTS} segments cost "
                         "more and may arrive out of order")
-    for warning in (_shortener_warning(text), _lookalike_warning(text)):
+    for warning in (_shortener_warning(text), _lookalike_warning(text),
+                    _opt_out_prompt_warning(text)):
         if warning:
             warnings.append(warning)
     return warnings

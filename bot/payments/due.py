@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.db import session_scope
 from bot.payments import installments, promises
 
 
@@ -24,3 +25,16 @@ def run_due(session: Session, at: datetime) -> dict[str, object]:
         "installments": {**charged, "settled_later": settled, "notified": notified},
         "promises": promise_counts,
     }
+
+
+def run_due_job(at_iso: str | None = None) -> dict[str, object]:
+    """The same, as a job the worker runs (`textpay run-due --queue`): plain arguments,
+    its own session, the database from the worker's settings."""
+    from bot import db
+    from bot.clock import utcnow
+    from bot.settings import get_settings
+
+    db.configure(get_settings().database_url)
+    at = datetime.fromisoformat(at_iso) if at_iso else utcnow()
+    with session_scope() as session:
+        return run_due(session, at)

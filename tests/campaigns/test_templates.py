@@ -84,6 +84,9 @@ def test_preview_renders_a_real_account_and_warns(client, shop):
     assert any("3 segments" in w for w in long.json["warnings"])
     clean = preview(client, shop, "Hi {{ first_name }}, reply PAY. {{ opt_out }}")
     assert clean.json["warnings"] == []
+    risky = preview(client, shop, "Reply PAY to pay or reply CANCEL to cancel. {{ opt_out }}")
+    assert any("reply CANCEL" in w and "opts the number out" in w
+               for w in risky.json["warnings"])
 
 
 def test_preview_of_another_dealers_account_is_404(client, shop):

@@ -121,3 +121,27 @@ def test_a_bare_number_while_a_plan_is_offered_is_a_counter_offer(make_world):
     world = make_world(amount_due_cents=40000)
     world.phone.say("can I split it in 2")
     assert "4 payments of $100.00" in world.phone.say("4?")
+
+
+def test_the_worker_runs_run_due_from_the_job_queue(make_world, stripe_intents, settings):
+    from rq import SimpleWorker
+
+    from bot import jobs
+    from bot.payments.due import run_due_job
+    from bot.settings import set_settings
+    from tests.support.servers import REDIS_URL, redis_or_skip
+
+    redis_or_skip()
+    world = make_world(amount_due_cents=30000)
+    world.phone.say("can I split it into 3")
+    world.phone.say("yes")
+    set_settings(settings.with_overrides(redis_url=REDIS_URL))
+    try:
+        queue = jobs.queue()
+        queue.empty()
+        queue.enqueue(run_due_job, local_moment(world.account().due_date, 12).isoformat())
+        SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    finally:
+        set_settings(settings)
+    assert [pi.amount for pi in stripe_intents() if pi.status == "succeeded"] == [10000]
+    assert [i.status for i in rows(Installment)] == ["paid", "scheduled", "scheduled"]
