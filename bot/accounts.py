@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.campaigns.planner import queue_welcomes
-from bot.clock import utcnow
+from bot.clock import iso_utc, utcnow
 from bot.models import Account, Borrower, Dealer
 from bot.payments import stripe_gateway
 from bot.phones import to_e164
@@ -158,5 +158,5 @@ def account_json(account: Account) -> dict[str, Any]:
         "stripe_payment_method_id": account.stripe_payment_method_id,
         "card_brand": account.card_brand,
         "card_last4": account.card_last4,
-        "created_at": account.created_at.isoformat() + "Z",
+        "created_at": iso_utc(account.created_at),
     }

@@ -10,12 +10,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.clock import iso_utc
 from bot.models import Account, Escalation, Message
-
-
-def iso_utc(moment: object) -> str | None:
-    """A stored naive-UTC moment as ISO 8601 with a Z (the API's form)."""
-    return moment.isoformat() + "Z" if moment is not None else None
 
 
 def messages_for(session: Session, borrower_id: int) -> list[Message]:

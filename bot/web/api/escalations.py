@@ -10,9 +10,10 @@ from flask import g, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
+from bot.clock import iso_utc
 from bot.console.audit import Actor
 from bot.console.staff_text import StaffTextError, note_text, reply_text
-from bot.console.transcript import account_messages, iso_utc, message_json
+from bot.console.transcript import account_messages, message_json
 from bot.dealers import hash_api_key
 from bot.escalations import (
     EscalationConflict,

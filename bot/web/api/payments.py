@@ -6,6 +6,7 @@ from flask import g, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
+from bot.clock import iso_utc
 from bot.models import Payment
 from bot.web.api import ApiError, api
 from bot.web.api.accounts import owned_account
@@ -20,7 +21,7 @@ def payment_json(payment: Payment) -> dict:
         "status": payment.status,
         "source": payment.source,
         "stripe_payment_intent_id": payment.stripe_payment_intent_id,
-        "created_at": payment.created_at.isoformat() + "Z",
+        "created_at": iso_utc(payment.created_at),
     }
 
 

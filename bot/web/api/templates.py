@@ -18,6 +18,7 @@ from bot.campaigns.templates import (
     stored_template,
     template_body,
 )
+from bot.clock import iso_utc
 from bot.web.api import MAX_ID, ApiError, api, json_body
 
 # Only the known kinds route here: an unknown one is 404, and PUT /templates/preview 405.
@@ -37,7 +38,7 @@ def template_json(kind: str, language: str) -> dict[str, Any]:
     stored = stored_template(g.db, g.dealer, kind, language)
     sample = preview(g.db, g.dealer, body, language)
     return {"kind": kind, "language": language, "body": body, "custom": stored is not None,
-            "updated_at": stored.updated_at.isoformat() + "Z" if stored else None,
+            "updated_at": iso_utc(stored.updated_at) if stored else None,
             "segments": sample["segments"], "encoding": sample["encoding"],
             "warnings": sample["warnings"]}
 
