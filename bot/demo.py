@@ -17,6 +17,7 @@ from pathlib import Path
 from bot import db
 from bot.console.users import create_user
 from bot.dealers import create_dealer
+from bot.localtime import dealer_today
 from bot.migrate import upgrade
 from bot.models import Account, Borrower
 from bot.payments import stripe_gateway
@@ -73,10 +74,10 @@ def demo_settings(port: int, stripe_url: str, database: Path) -> Settings:
 
 def seed(today: date | None = None) -> None:
     """Create the demo dealer, borrowers, accounts and their cards in the emulator."""
-    today = today or date.today()
     with db.session_scope() as session:
         dealer, _ = create_dealer(session, name="Sunrise Auto Sales", number=DEALER_NUMBER,
                                   contact_phone="+15550100001", timezone="America/Chicago")
+        today = today or dealer_today(dealer)  # "due today" is the dealer's today, not UTC's
         for person in DEMO_BORROWERS:
             customer = stripe_gateway.ensure_customer(None, person.name, person.reference)
             method = stripe_gateway.emulator_card(person.card_number, 12, 2034, "123")

@@ -1,22 +1,40 @@
-"""A borrower's local time: their recorded zone, else the dealer's."""
+"""Local calendars: a borrower's (their recorded zone, else the dealer's) and a dealer's.
+
+"Today", "days late" and "due today" are local questions: at 21:30 in Chicago it
+is already tomorrow in UTC. Everything that asks them goes through here.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.clock import utcnow
 from bot.models import Borrower, Dealer
+
+DEFAULT_ZONE = "America/New_York"
+
+
+@lru_cache(maxsize=1024)
+def zone_named(name: str | None) -> ZoneInfo | None:
+    """The zone of an IANA name, or None for an empty or unknown one."""
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def dealer_zone(dealer: Dealer) -> ZoneInfo:
+    """The dealer's zone (New York when it has none we know)."""
+    return zone_named(dealer.timezone) or ZoneInfo(DEFAULT_ZONE)
 
 
 def borrower_zone(borrower: Borrower, dealer: Dealer) -> ZoneInfo:
     """The zone we speak to a borrower in (recorded zone, else the dealer's)."""
-    for name in (borrower.timezone, dealer.timezone, "America/New_York"):
-        if name:
-            try:
-                return ZoneInfo(name)
-            except (ZoneInfoNotFoundError, ValueError):
-                continue
-    return ZoneInfo("UTC")
+    return zone_named(borrower.timezone) or dealer_zone(dealer)
 
 
 def local_now(borrower: Borrower, dealer: Dealer, at_utc: datetime) -> datetime:
@@ -27,3 +45,9 @@ def local_now(borrower: Borrower, dealer: Dealer, at_utc: datetime) -> datetime:
 def local_today(borrower: Borrower, dealer: Dealer, at_utc: datetime) -> date:
     """The borrower's calendar date at a naive-UTC moment."""
     return local_now(borrower, dealer, at_utc).date()
+
+
+def dealer_today(dealer: Dealer, at_utc: datetime | None = None) -> date:
+    """The dealer's calendar date at a naive-UTC moment (default: now)."""
+    moment = (at_utc or utcnow()).replace(tzinfo=timezone.utc)
+    return moment.astimezone(dealer_zone(dealer)).date()

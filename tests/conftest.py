@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,12 +16,14 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 
 from bot import db
+from bot.clock import parse_instant
 from bot.dealers import create_dealer
 from bot.migrate import upgrade
 from bot.models import Account, Base, Borrower, Dealer
 from bot.payments import stripe_gateway
 from bot.payments.emulator import LocalStripe
 from bot.settings import DEFAULT_MODEL_PATH, Settings, set_settings
+from tests.support import clock as test_clock
 from tests.support.sms import AUTH_TOKEN, DEALER_NUMBER, PUBLIC_URL, Phone
 from tests.support.twilio_fake import TwilioFake
 
@@ -29,11 +31,50 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 MODEL_PATH = Path(os.environ.get("TEXTPAY_MODEL") or DEFAULT_MODEL_PATH)
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """`--now ISO`: run every test as if the product's clock read that instant."""
+    parser.addoption("--now", metavar="ISO", default=None,
+                     help="pin the product's clock (bot/clock.py) to this instant at the "
+                          "start of every test, e.g. 2027-11-07T06:30:00Z")
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Refuse to start without the trained model (make test trains it first)."""
+    now = config.getoption("--now")
+    if now:
+        try:
+            parse_instant(now)
+        except ValueError as error:
+            raise pytest.UsageError(f"--now: {error}") from None
     if not MODEL_PATH.exists():
         pytest.exit(f"no trained model at {MODEL_PATH}: run `make test` "
                     "(or `make install`) so the model is trained first", returncode=4)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests marked `dates` run at the session's instant and at every adversarial one."""
+    if metafunc.definition.get_closest_marker("dates") is None:
+        return
+    instants = [None, *test_clock.ADVERSARIAL_INSTANTS]
+    metafunc.fixturenames.append("instant")
+    metafunc.parametrize("instant", instants, indirect=True,
+                         ids=["now", *(i[:16].replace(":", "") for i in instants[1:])])
+
+
+@pytest.fixture
+def instant(request: pytest.FixtureRequest) -> str | None:
+    """The instant a `dates` test runs at (None: the session's)."""
+    return getattr(request, "param", None)
+
+
+@pytest.fixture(autouse=True)
+def clock(request: pytest.FixtureRequest) -> Iterator[test_clock.PinnedClock]:
+    """The product's clock, pinned for this test (see tests/support/clock.py)."""
+    chosen = (request.getfixturevalue("instant") if "instant" in request.fixturenames
+              else None) or request.config.getoption("--now")
+    pinned = test_clock.start(parse_instant(chosen) if chosen else None)
+    yield pinned
+    test_clock.stop()
 
 
 @pytest.fixture(scope="session")
@@ -77,6 +118,13 @@ def app(settings: Settings):
 
     upgrade(settings.database_url)
     return create_app(settings)
+
+
+@pytest.fixture
+def daytime(clock: test_clock.PinnedClock) -> None:
+    """For tests whose subject needs texting hours (a staff reply, a notice): let the
+    clock run on to the next noon in New York, where the test borrowers live."""
+    clock.move_to_local_hour(12)
 
 
 def _empty_all_tables() -> None:
@@ -129,7 +177,7 @@ def card_in_emulator(number: str, name: str = "Dana Reyes") -> tuple[str, str]:
 
 
 @pytest.fixture
-def make_world(client):
+def make_world(client, clock):
     """Factory: a dealer, borrower and account; `card=None` means no card on file."""
 
     def build(*, card: str | None = "4242424242424242", balance_cents: int = 120000,
@@ -151,7 +199,7 @@ def make_world(client):
             account = Account(
                 dealer_id=dealer.id, borrower_id=borrower.id, reference=f"LN-{borrower.id:04d}",
                 balance_cents=balance_cents, amount_due_cents=amount_due_cents,
-                due_date=date.today() + timedelta(days=3), stripe_customer_id=customer,
+                due_date=clock.today() + timedelta(days=3), stripe_customer_id=customer,
                 stripe_payment_method_id=method, card_brand="Visa" if card else None,
                 card_last4=card[-4:] if card else None,
             )

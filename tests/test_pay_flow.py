@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
-
-from sqlalchemy import update
 
 from bot import db
-from bot.clock import utcnow
 from bot.models import LedgerEntry, Payment
 
 
@@ -87,10 +83,9 @@ def test_declined_card_is_explained_plainly_with_a_secure_link(make_world, strip
         assert (payment.status, payment.failure_reason) == ("failed", "declined")
 
 
-def test_yes_after_thirty_minutes_never_charges_and_asks_again(world, stripe_intents):
+def test_yes_after_thirty_minutes_never_charges_and_asks_again(world, stripe_intents, clock):
     world.phone.say("pay 75")
-    with db.session_scope() as session:
-        session.execute(update(Payment).values(created_at=utcnow() - timedelta(minutes=31)))
+    clock.advance(minutes=31)
     reply = world.phone.say("yes")
     assert "timed out, so nothing was charged" in reply
     assert "You're paying $75.00" in reply  # it asks again

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from bot.campaigns import compliance
 from bot.campaigns.checks import preview_result
 from bot.campaigns.context import VARIABLES, build_context, sample_context
-from bot.clock import utcnow
+from bot.localtime import dealer_today
 from bot.models import Account, Dealer, MessageTemplate
 
 log = logging.getLogger(__name__)
@@ -226,7 +226,7 @@ def preview(session: Session, dealer: Dealer, body: str, language: str,
     if language not in LANGUAGES:
         raise TemplateError(f"unknown language {language!r} (languages: en, es)")
     validate_template(body)
-    today = utcnow().date()
+    today = dealer_today(dealer)
     if account_id is None:
         context = sample_context(dealer, language, today)
     else:

@@ -11,6 +11,8 @@ import threading
 import time
 from dataclasses import dataclass
 
+from bot.clock import epoch_seconds
+
 # KEYS[1] bucket; ARGV: rate, burst, now, cost. Returns {allowed, wait_ms}.
 _LUA = """
 local bucket = redis.call('HMGET', KEYS[1], 'tokens', 'at')
@@ -59,7 +61,7 @@ class TokenBucket:
 
     def try_take(self, key: str, cost: float = 1.0) -> Decision:
         """Take `cost` tokens from `key`'s bucket if it has them."""
-        now = time.time()
+        now = epoch_seconds()  # real time: Redis expires the buckets in real time
         if self._script is not None:
             allowed, wait_ms = self._script(keys=[f"{self.prefix}:{key}"],
                                             args=[self.rate, self.burst, now, cost])

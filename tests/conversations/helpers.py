@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 from bot import db
+from bot.clock import today_in
 from bot.collection import pause_reason
 from bot.models import Account, Escalation
 from bot.payments.due import run_due
@@ -26,9 +27,16 @@ def rows(model) -> list:
 
 
 def paused_because(account_id: int, today: date | None = None) -> str | None:
-    """Why reminders are paused for an account today."""
+    """Why reminders are paused for an account today (New York's today by default)."""
     with db.session_scope() as session:
-        return pause_reason(session, session.get(Account, account_id), today or date.today())
+        return pause_reason(session, session.get(Account, account_id),
+                            today or today_in(ZoneInfo("America/New_York")))
+
+
+def ordinal(day: int) -> str:
+    """1 -> "1st", 22 -> "22nd", 13 -> "13th" (as borrowers write days of the month)."""
+    suffix = "th" if 11 <= day % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{day}{suffix}"
 
 
 def local_moment(day: date, hour: int, zone: str = "America/New_York") -> datetime:

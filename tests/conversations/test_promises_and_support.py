@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from bot import db
 from bot.models import Borrower, Dealer, Dispute, PaymentClaim, Promise
@@ -10,15 +10,16 @@ from bot.nlu.dates import resolve_date
 from tests.conversations.helpers import (
     escalation_reasons,
     local_moment,
+    ordinal,
     paused_because,
     rows,
     run_due_at,
 )
 
 
-def test_promise_is_recorded_confirmed_and_pauses_reminders(world):
+def test_promise_is_recorded_confirmed_and_pauses_reminders(world, clock):
     reply = world.phone.say("I get paid friday, I'll pay then")
-    friday = resolve_date("friday", date.today())
+    friday = resolve_date("friday", clock.today())
     assert "We've noted you'll pay $250.00 on" in reply
     assert f"{friday:%b} {friday.day}" in reply
     [promise] = rows(Promise)
@@ -50,18 +51,21 @@ def test_a_kept_promise_is_not_flagged(world):
     assert escalation_reasons() == []
 
 
-def test_a_promise_too_far_out_gets_a_plan_instead(world):
-    far = date.today() + timedelta(days=40)
+def test_a_promise_too_far_out_gets_a_plan_instead(world, clock):
+    far = clock.today() + timedelta(days=40)
     reply = world.phone.say(f"i can pay on {far:%B} {far.day}")
     assert "further out than we can hold" in reply
     assert "Reply YES to set it up" in reply
     assert rows(Promise) == []
 
 
-def test_promise_without_a_date_asks_for_it(world):
+def test_promise_without_a_date_asks_for_it(world, clock):
     assert "What date" in world.phone.say("i will pay later, can you wait")
-    reply = world.phone.say("the 28th")
+    day = clock.today() + timedelta(days=5)  # inside the dealer's 14-day hold
+    reply = world.phone.say(f"the {ordinal(day.day)}")
     assert "We've noted you'll pay" in reply
+    [promise] = rows(Promise)
+    assert promise.promised_date == day
 
 
 def test_dispute_captures_words_pauses_and_escalates(world):

@@ -22,6 +22,7 @@ from bot.models import (
     Promise,
     Reminder,
 )
+from tests.support.clock import today as clock_today
 
 PEOPLE = (
     # name, phone, language, reference, balance, due, days until due
@@ -86,7 +87,7 @@ def _history(session, dealer: Dealer, accounts: list[Account], today: date) -> N
 def seed_showcase(dealer_id: int, dana_borrower_id: int, dana_account_id: int,
                   staff: Actor) -> dict[str, int]:
     """Fill the dealer's books; returns the ids the screenshots open."""
-    today = date.today()
+    today = clock_today()
     with db.session_scope() as session:
         dealer = session.get(Dealer, dealer_id)
         dealer.quick_replies = ["Hi {first_name}, this is the Sunrise team.",

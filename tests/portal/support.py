@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from functools import cache
 
 from werkzeug.security import generate_password_hash
@@ -13,6 +13,7 @@ from bot import db
 from bot.dealers import create_dealer
 from bot.escalations import open_escalation
 from bot.models import Account, Borrower, EscalationReason, User
+from tests.support.clock import today
 
 PASSWORD = "correct horse battery staple"
 _TOKEN = re.compile(r'name="csrf-token" content="([^"]+)"|name="csrf_token" value="([^"]+)"')
@@ -70,7 +71,7 @@ def make_other_dealer() -> OtherDealer:
         session.flush()
         account = Account(dealer_id=dealer.id, borrower_id=borrower.id, reference="OT-1",
                           balance_cents=50000, amount_due_cents=10000,
-                          due_date=date.today() - timedelta(days=10))
+                          due_date=today() - timedelta(days=10))
         session.add(account)
         session.flush()
         ids = dealer.id, borrower.id, account.id

@@ -4,7 +4,7 @@ dashboard, users, and the account list's segments."""
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -12,6 +12,7 @@ from bot import db
 from bot.console.audit import AuditLogIsAppendOnly, entries
 from bot.models import Account, ApiKey, AuditEntry, Borrower, Dealer, MessageTemplate, Promise
 from tests.portal.support import auth, sign_in, token
+from tests.support.clock import today
 
 GENERAL = {"collector_mode": "first_party", "minimum_payment": "20.00",
            "business_hours": "Mon-Fri 08:00-17:00; Sat 09:00-12:00",
@@ -233,7 +234,7 @@ def _add_account(portal, reference: str, due_days: int, due_cents: int = 10000,
         session.flush()
         account = Account(dealer_id=portal.world.dealer_id, borrower_id=person.id,
                           reference=reference, balance_cents=100000, amount_due_cents=due_cents,
-                          due_date=date.today() + timedelta(days=due_days))
+                          due_date=today() + timedelta(days=due_days))
         session.add(account)
         session.flush()
         return account.id
@@ -252,7 +253,7 @@ def test_account_segments(as_staff, portal, segment, expected):
     promised = _add_account(portal, "A-PROMISE", 20)
     with db.session_scope() as session:
         session.add(Promise(dealer_id=portal.world.dealer_id, account_id=promised,
-                            promised_date=date.today() + timedelta(days=3)))
+                            promised_date=today() + timedelta(days=3)))
     page = as_staff.get(f"/portal/accounts?segment={segment}").get_data(as_text=True)
     shown = {ref for ref in ("A-LATE10", "A-LATE45", "A-LATE90", "A-TODAY", "A-STOP",
                              "A-PROMISE") if f">{ref}</a>" in page}

@@ -3,7 +3,7 @@ changes the account exactly as the same answer by text does."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from bot import db
 from bot.clock import utcnow
@@ -22,6 +22,7 @@ from bot.models import (
     Promise,
 )
 from tests.portal.support import escalate, token
+from tests.support.clock import today
 
 
 def _account(portal, name: str, phone: str, days_late: int, due_cents: int = 20000,
@@ -33,7 +34,7 @@ def _account(portal, name: str, phone: str, days_late: int, due_cents: int = 200
         account = Account(dealer_id=portal.world.dealer_id, borrower_id=person.id,
                           reference=f"C-{name.split()[0]}", balance_cents=900000,
                           amount_due_cents=due_cents,
-                          due_date=date.today() - timedelta(days=days_late))
+                          due_date=today() - timedelta(days=days_late))
         session.add(account)
         session.flush()
         return account.id
@@ -53,7 +54,7 @@ def test_the_list_ranks_by_urgency_and_says_why(as_staff, portal):
     _account(portal, "Wren Wrong", "+15551230010", 40, wrong_number=True)
     with db.session_scope() as session:
         session.add(Promise(dealer_id=portal.world.dealer_id, account_id=broke, status="broken",
-                            promised_date=date.today() - timedelta(days=3)))
+                            promised_date=today() - timedelta(days=3)))
         session.add(Dispute(dealer_id=portal.world.dealer_id, account_id=disputed, words="no"))
         hard_borrower = session.get(Account, hard).borrower_id
     escalate(portal.world.dealer_id, hard_borrower, hard, "hardship")
@@ -77,14 +78,14 @@ def test_failed_installments_and_unanswered_reminders_raise_the_rank(portal):
         plan = Plan(dealer_id=portal.world.dealer_id, account_id=failing, status="active",
                     total_cents=20000, frequency="weekly", installment_count=2)
         plan.installments = [Installment(account_id=failing, sequence=1, amount_cents=10000,
-                                         due_date=date.today(), status="failed", failures=2)]
+                                         due_date=today(), status="failed", failures=2)]
         session.add(plan)
         from bot.models import Reminder
 
         for days in (1, 4):
             session.add(Reminder(dealer_id=portal.world.dealer_id, account_id=quiet,
                                  template="reminder_overdue", offset_days=days,
-                                 due_date=date.today(), status="sent",
+                                 due_date=today(), status="sent",
                                  sent_at=utcnow() - timedelta(days=days)))
     ranked = dict(_ranked(portal))
     assert ranked["C-Fay"][0] == "1 failed plan installment(s)"
@@ -98,7 +99,7 @@ def _log(client, account_id: int, **form):
 
 def test_a_promise_by_phone_pauses_reminders_like_a_promise_by_text(as_staff, portal):
     account_id = _account(portal, "Leo Brown", "+15551230005", 10)
-    day = date.today() + timedelta(days=5)
+    day = today() + timedelta(days=5)
     response = _log(as_staff, account_id, outcome="promise", promised_date=day.isoformat(),
                     amount="150", note="gets paid Friday")
     assert response.status_code == 302
@@ -107,7 +108,7 @@ def test_a_promise_by_phone_pauses_reminders_like_a_promise_by_text(as_staff, po
         assert (promise.promised_date, promise.amount_cents, promise.status) == (day, 15000,
                                                                                 "open")
         assert promise.words == "by phone: gets paid Friday"
-        assert pause_reason(session, session.get(Account, account_id), date.today()) == PROMISE
+        assert pause_reason(session, session.get(Account, account_id), today()) == PROMISE
         call = session.query(CallLog).one()
         assert (call.outcome, call.user_id) == ("promise", portal.staff_id)
     assert "C-Leo" not in dict(_ranked(portal))  # called: off the list for two days
@@ -117,7 +118,7 @@ def test_a_promise_by_phone_pauses_reminders_like_a_promise_by_text(as_staff, po
 
 def test_a_promise_too_far_away_is_refused(as_staff, portal):
     account_id = _account(portal, "Leo Brown", "+15551230005", 10)
-    far = (date.today() + timedelta(days=40)).isoformat()
+    far = (today() + timedelta(days=40)).isoformat()
     response = _log(as_staff, account_id, outcome="promise", promised_date=far)
     assert response.status_code == 400
     assert "at most 14 days away" in response.get_data(as_text=True)
@@ -134,7 +135,7 @@ def test_a_plan_by_phone_is_active_within_the_dealers_rules(as_staff, portal):
         assert (plan.status, plan.frequency, plan.installment_count, plan.total_cents) == \
             ("active", "weekly", 3, 30000)
         assert [i.amount_cents for i in plan.installments] == [10000, 10000, 10000]
-        assert pause_reason(session, session.get(Account, account_id), date.today()) == PLAN
+        assert pause_reason(session, session.get(Account, account_id), today()) == PLAN
 
 
 def test_a_dispute_by_phone_pauses_collection_and_escalates(as_staff, portal):
@@ -145,7 +146,7 @@ def test_a_dispute_by_phone_pauses_collection_and_escalates(as_staff, portal):
         assert dispute.words == "by phone: says the car was returned"
         escalation = session.query(Escalation).filter_by(account_id=account_id).one()
         assert (escalation.reason, escalation.status) == ("dispute", "open")
-        assert pause_reason(session, session.get(Account, account_id), date.today()) == DISPUTE
+        assert pause_reason(session, session.get(Account, account_id), today()) == DISPUTE
 
 
 def test_a_wrong_number_by_phone_stops_every_text(as_staff, portal):
@@ -153,7 +154,7 @@ def test_a_wrong_number_by_phone_stops_every_text(as_staff, portal):
     _log(as_staff, account_id, outcome="wrong_number")
     with db.session_scope() as session:
         account = session.get(Account, account_id)
-        assert pause_reason(session, account, date.today()) == WRONG_NUMBER
+        assert pause_reason(session, account, today()) == WRONG_NUMBER
         try:
             send_sms(session, account.borrower, "hello", kind="reminder_due")
             raise AssertionError("a wrong number must not be texted")
@@ -167,4 +168,4 @@ def test_no_answer_records_only_the_call(as_staff, portal):
     with db.session_scope() as session:
         assert session.query(CallLog).one().note == "rang out"
         assert session.query(Promise).count() == session.query(Dispute).count() == 0
-        assert pause_reason(session, session.get(Account, account_id), date.today()) is None
+        assert pause_reason(session, session.get(Account, account_id), today()) is None

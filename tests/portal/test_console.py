@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
+
+import pytest
 
 from bot import db
 from bot.clock import utcnow
 from bot.models import Borrower, Dealer, Escalation
 from tests.portal.support import escalate, sign_in, token
+
+# Staff replies go only inside texting hours; these tests are about what they do.
+pytestmark = pytest.mark.usefixtures("daytime")
 
 
 def _post(client, path: str, **data):
@@ -114,7 +119,7 @@ def test_a_reply_to_an_opted_out_borrower_is_blocked_with_a_clear_message(as_sta
 
 def _zone_where_it_is_night() -> str:
     """An Etc/GMT zone where it is between 01:00 and 05:00 right now."""
-    now = datetime.now(timezone.utc)
+    now = utcnow().replace(tzinfo=timezone.utc)
     for offset in range(-12, 15):
         local_hour = (now + timedelta(hours=offset)).hour
         if 1 <= local_hour <= 5:

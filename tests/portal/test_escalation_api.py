@@ -3,11 +3,16 @@ goes silent), reply by SMS (opt-out: 409), hand back (the bot answers again), tr
 
 from __future__ import annotations
 
+import pytest
+
 from bot import db
 from bot.collection import TAKEN_OVER, pause_reason
 from bot.console.audit import entries
 from bot.models import Account, Borrower, Escalation
 from tests.portal.support import add_user, auth, escalate, make_other_dealer
+
+# Staff replies go only inside texting hours; these tests are about what they do.
+pytestmark = pytest.mark.usefixtures("daytime")
 
 
 def _open(world, reason: str = "human") -> int:

@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -30,6 +30,7 @@ from bot.models import Account, Base, Borrower, Dealer, LedgerEntry, Message, Pa
 from bot.payments import stripe_gateway
 from bot.settings import Settings, set_settings
 from tests.conftest import MODEL_PATH, card_in_emulator
+from tests.support.clock import today
 from tests.support.processes import VENV_BIN, ChildServer
 from tests.support.servers import flush_redis_keys, redis_or_skip, scratch_database
 from tests.support.sms import AUTH_TOKEN, DEALER_NUMBER, PUBLIC_URL, sms_form, twiml_messages
@@ -116,7 +117,7 @@ def new_borrower() -> Borrower_:
         session.flush()
         account = Account(dealer_id=dealer.id, borrower_id=borrower.id,
                           reference=f"LN-{borrower.id:04d}", balance_cents=120000,
-                          amount_due_cents=25000, due_date=date.today() + timedelta(days=3),
+                          amount_due_cents=25000, due_date=today() + timedelta(days=3),
                           stripe_customer_id=customer, stripe_payment_method_id=method,
                           card_brand="Visa", card_last4="4242")
         session.add(account)

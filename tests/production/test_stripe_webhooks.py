@@ -133,6 +133,7 @@ def setup_intent_with_card(customer_id: str, metadata: dict) -> dict:
     return json.loads(str(intent))
 
 
+@pytest.mark.usefixtures("daytime")  # the confirmation text waits for texting hours
 def test_a_card_added_on_stripes_page_becomes_the_card_on_file_once(world, client, twilio_fake):
     with db.session_scope() as session:
         url = links.create_link(session, links.UPDATE_CARD, world.account_id)
@@ -182,6 +183,7 @@ def wait_for(predicate, seconds: float = 10.0):
     pytest.fail("the webhook never arrived")
 
 
+@pytest.mark.usefixtures("daytime")  # the receipt waits for texting hours
 def test_stripes_own_signed_webhook_settles_a_payment_whose_answer_was_lost(
         world, client, live_url, localstripe, twilio_fake):
     """End to end: localstripe signs and delivers payment_intent.succeeded to our server."""

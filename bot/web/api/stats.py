@@ -8,7 +8,7 @@ from flask import g, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from bot.campaigns.stats import dealer_stats
-from bot.clock import utcnow
+from bot.localtime import dealer_today
 from bot.web.api import ApiError, api
 
 DEFAULT_DAYS = 30
@@ -27,7 +27,7 @@ def _date(name: str, default: date) -> date:
 @api.get("/stats")
 def stats() -> ResponseReturnValue:
     """Results from `from` to `to` (inclusive; default: the last 30 days)."""
-    end = _date("to", utcnow().date())
+    end = _date("to", dealer_today(g.dealer))
     start = _date("from", end - timedelta(days=DEFAULT_DAYS - 1))
     try:
         return jsonify(dealer_stats(g.db, g.dealer, start, end))

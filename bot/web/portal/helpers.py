@@ -14,7 +14,7 @@ from babel.dates import format_datetime
 from flask import abort, g
 from flask_login import UserMixin, current_user
 
-from bot.clock import utcnow
+from bot import localtime
 from bot.console.audit import Actor
 from bot.models import User
 from bot.money import format_cents
@@ -71,12 +71,12 @@ def admin_required(view: Callable) -> Callable:
 
 def dealer_zone() -> ZoneInfo:
     """The logged-in dealer's time zone."""
-    return ZoneInfo(g.dealer.timezone)
+    return localtime.dealer_zone(g.dealer)
 
 
 def dealer_today() -> date:
-    """Today's date where the dealer is."""
-    return utcnow().replace(tzinfo=timezone.utc).astimezone(dealer_zone()).date()
+    """Today's date where the logged-in dealer is."""
+    return localtime.dealer_today(g.dealer)
 
 
 def local_time(moment: datetime | None, pattern: str = "MMM d, h:mm a") -> str:
