@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -122,18 +122,14 @@ def train() -> None:
 
 def _moment(at: str | None) -> datetime:
     """--at ISO-8601 (a zone or Z, else UTC) as naive UTC; default now."""
-    from bot.clock import utcnow
+    from bot.clock import parse_instant, utcnow
 
     if not at:
         return utcnow()
     try:
-        moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
-    except ValueError:
-        raise click.BadParameter(f"not an ISO-8601 moment: {at!r} (e.g. 2026-12-01T15:00:00Z)",
-                                 param_hint="--at") from None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
-    return moment
+        return parse_instant(at).replace(tzinfo=None)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--at") from None
 
 
 @main.command("run-due")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import signal
 import socket
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -104,27 +105,46 @@ def _port_is_free(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) != 0
 
 
+def _stop_on_sigterm() -> None:
+    """SIGTERM (a process manager, `kill PID`) ends the demo the way Ctrl-C does, so the
+    emulator it started is stopped and the ports are freed on the way out."""
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 def run_demo(port: int = 5000, instance: Path = DEFAULT_INSTANCE) -> None:
-    """Start everything and serve until Ctrl-C."""
-    from werkzeug.serving import run_simple
-
-    from bot.web import create_app
-
+    """Start everything and serve until Ctrl-C or SIGTERM."""
     if not _port_is_free(port):
         raise SystemExit(f"port {port} is already in use; try `textpay demo --port 5050`")
     instance.mkdir(parents=True, exist_ok=True)
     database = instance / "demo.db"
     for leftover in instance.glob("demo.db*"):
         leftover.unlink()  # the emulator starts empty, so the demo data must too
-    with LocalStripe(log_path=instance / "localstripe.log") as stripe_emulator:
-        settings = demo_settings(port, stripe_emulator.url, database)
-        set_settings(settings)
-        upgrade(settings.database_url)
-        seed()
-        print("Loading the Rasa model...", flush=True)
-        app = create_app(settings)
-        print(f"\n  textpay demo: open http://127.0.0.1:{port}/  (Ctrl-C to stop)"
-              f"\n  dealer portal: http://127.0.0.1:{port}/portal/login"
-              f"\n    admin {DEMO_ADMIN[0]} / {DEMO_ADMIN[1]}"
-              f"\n    staff {DEMO_STAFF[0]} / {DEMO_STAFF[1]}\n", flush=True)
-        run_simple("127.0.0.1", port, app, threaded=True, use_reloader=False)
+    _stop_on_sigterm()
+    try:
+        with LocalStripe(log_path=instance / "localstripe.log") as stripe_emulator:
+            _serve_demo(port, stripe_emulator.url, database)
+    except KeyboardInterrupt:
+        pass  # Ctrl-C or SIGTERM: the emulator has been stopped on the way out
+    print("textpay demo stopped.", flush=True)
+
+
+def _serve_demo(port: int, stripe_url: str, database: Path) -> None:
+    from werkzeug.serving import run_simple
+
+    from bot.web import create_app
+
+    settings = demo_settings(port, stripe_url, database)
+    set_settings(settings)
+    upgrade(settings.database_url)
+    seed()
+    print("Loading the Rasa model...", flush=True)
+    app = create_app(settings)
+    print(f"\n  textpay demo: open http://127.0.0.1:{port}/  (Ctrl-C to stop)"
+          f"\n  dealer portal: http://127.0.0.1:{port}/portal/login"
+          f"\n    admin {DEMO_ADMIN[0]} / {DEMO_ADMIN[1]}"
+          f"\n    staff {DEMO_STAFF[0]} / {DEMO_STAFF[1]}\n", flush=True)
+    run_simple("127.0.0.1", port, app, threaded=True, use_reloader=False)

@@ -41,11 +41,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     """Refuse to start without the trained model (make test trains it first)."""
     now = config.getoption("--now")
-    if now:
-        try:
-            parse_instant(now)
-        except ValueError as error:
-            raise pytest.UsageError(f"--now: {error}") from None
+    try:
+        test_clock.start_session(parse_instant(now) if now else None)
+    except ValueError as error:
+        raise pytest.UsageError(f"--now: {error}") from None
     if not MODEL_PATH.exists():
         pytest.exit(f"no trained model at {MODEL_PATH}: run `make test` "
                     "(or `make install`) so the model is trained first", returncode=4)

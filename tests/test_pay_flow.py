@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from bot import db
 from bot.models import LedgerEntry, Payment
 
@@ -83,6 +85,7 @@ def test_declined_card_is_explained_plainly_with_a_secure_link(make_world, strip
         assert (payment.status, payment.failure_reason) == ("failed", "declined")
 
 
+@pytest.mark.dates
 def test_yes_after_thirty_minutes_never_charges_and_asks_again(world, stripe_intents, clock):
     world.phone.say("pay 75")
     clock.advance(minutes=31)

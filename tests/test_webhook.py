@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from bot import db
 from bot.models import Borrower, Message, Payment
 from tests.support.sms import Phone, signed_headers, sms_form, twiml_messages
@@ -35,6 +37,24 @@ def test_replayed_message_sid_gets_the_same_reply_and_is_processed_once(world, s
     with db.session_scope() as session:
         assert session.query(Payment).count() == 1
         assert session.query(Message).filter_by(message_sid="SMyes").count() == 1
+
+
+def test_a_copy_of_a_text_that_got_no_reply_is_answered_at_once_with_nothing(world):
+    world.phone.text("STOP")
+    assert world.phone.text("hello?", sid="SMquiet") == []  # opted out: no reply
+    started = time.monotonic()
+    assert world.phone.text("hello?", sid="SMquiet") == []
+    assert time.monotonic() - started < 1.0  # no waiting for a reply that never comes
+
+
+def test_a_reused_message_sid_from_another_phone_never_gets_the_first_reply(world, client):
+    first = world.phone.text("what's my balance", sid="SMbalance")
+    assert "$1,200.00" in " ".join(first)
+    stranger = Phone(client, "+15557770000")
+    assert stranger.text("what's my balance", sid="SMbalance") == []
+    to_other_number = Phone(client, world.phone.number, to="+15550109999")
+    assert to_other_number.text("what's my balance", sid="SMbalance") == []
+    assert world.phone.text("what's my balance", sid="SMbalance") == first
 
 
 def test_card_numbers_are_redacted_before_storage_and_answered_with_a_link(world):

@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -57,27 +56,25 @@ def _find_dealer(session: Session, to_number: str) -> Dealer | None:
     ).scalar_one_or_none()
 
 
-def _previous_replies(session: Session, message_sid: str) -> list[str] | None:
-    inbound = session.execute(
-        select(Message).where(Message.message_sid == message_sid)
-    ).scalar_one_or_none()
-    if inbound is None:
-        return None
-    replies = session.execute(
-        select(Message.body).where(Message.in_reply_to_id == inbound.id).order_by(Message.id)
-    ).scalars().all()
-    return list(replies)
+def _replay(sms: InboundSms) -> list[str]:
+    """The replies a MessageSid's first delivery got (none is an answer too), at once.
 
-
-def _replay(message_sid: str, wait_seconds: float = 5.0) -> list[str]:
-    """The replies already sent for a MessageSid (waiting briefly if still being made)."""
-    deadline = time.monotonic() + wait_seconds
-    while True:
-        with session_scope() as session:
-            replies = _previous_replies(session, message_sid)
-        if replies or time.monotonic() > deadline:
-            return replies or []
-        time.sleep(0.1)
+    Twilio retries a delivery it did not see answered. The copy waited for this
+    phone's conversation lock, so the first delivery has finished by now: there
+    is nothing to wait for. A copy that claims another sender or another dealer
+    number is not a copy (a forged or colliding SID) and gets nothing.
+    """
+    with session_scope() as session:
+        inbound = session.execute(
+            select(Message).where(Message.message_sid == sms.message_sid)
+        ).scalar_one_or_none()
+        if inbound is None or (inbound.from_number, inbound.to_number) != (
+                to_e164(sms.from_number) or "", to_e164(sms.to_number) or ""):
+            return []
+        return list(session.execute(
+            select(Message.body).where(Message.in_reply_to_id == inbound.id)
+            .order_by(Message.id)
+        ).scalars())
 
 
 def _store_inbound(session: Session, sms: InboundSms, dealer: Dealer,
@@ -167,7 +164,7 @@ def handle_inbound(sms: InboundSms, respond: Responder) -> list[str]:
                 return []  # a flood from one number: stored for staff, not answered (logged)
             texts = _answer(session, inbound, dealer, borrower, body, had_card, respond)
     if replay:
-        return _replay(sms.message_sid)
+        return _replay(sms)
     return texts
 
 

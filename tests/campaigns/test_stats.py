@@ -23,6 +23,7 @@ from bot.models import (
 )
 from bot.payments.ledger import record_payment
 
+
 def pay(session, account_id: int, cents: int, at: datetime, source: str) -> None:
     account = session.get(Account, account_id)
     payment = Payment(dealer_id=account.dealer_id, account_id=account_id, amount_cents=cents,
@@ -140,7 +141,8 @@ def test_stats_range_is_validated(client, shop):
 
 def test_an_empty_range_has_no_rates_rather_than_zeros(client, shop):
     with db.session_scope() as session:
-        stats = dealer_stats(session, session.get(Dealer, shop.dealer_id), date(2026, 12, 1), date(2026, 12, 1))
+        day = date(2026, 12, 1)
+        stats = dealer_stats(session, session.get(Dealer, shop.dealer_id), day, day)
     assert stats["collected_cents"] == 0 and stats["reply_rate"] is None
     assert stats["by_day"] == [{"date": "2026-12-01", "collected_cents": 0, "payments": 0,
                                 "reminders_sent": 0, "replies": 0, "opt_outs": 0}]

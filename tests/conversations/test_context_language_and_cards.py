@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from bot import db
 from bot.models import Account, Borrower
 from tests.conversations.helpers import escalation_reasons
@@ -83,6 +85,7 @@ def test_a_tampered_card_link_is_refused(world, client):
     assert client.get(url[:-2] + "xx").status_code == 404
 
 
+@pytest.mark.dates
 def test_a_card_link_expires_after_a_day(world, client, clock):
     reply = world.phone.say("update my card")
     url = re.search(r"https://textpay\.test(/secure/card/\S+)", reply).group(1)

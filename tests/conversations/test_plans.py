@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from dateutil.relativedelta import relativedelta
 
 from bot import db
@@ -11,6 +12,7 @@ from bot.models import Dealer, Installment, Plan
 from tests.conversations.helpers import escalation_reasons, local_moment, rows, run_due_at
 
 
+@pytest.mark.dates
 def test_split_in_three_proposes_a_concrete_biweekly_schedule(make_world, stripe_intents):
     world = make_world(amount_due_cents=30000)
     offer = world.phone.say("can I split it into 3")
@@ -28,6 +30,7 @@ def test_split_in_three_proposes_a_concrete_biweekly_schedule(make_world, stripe
     assert stripe_intents() == []  # nothing is charged before its date
 
 
+@pytest.mark.dates
 def test_installments_are_charged_once_on_their_date_with_notices(
         make_world, stripe_intents, twilio_fake):
     world = make_world(amount_due_cents=30000)

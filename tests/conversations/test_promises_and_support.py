@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot import db
 from bot.models import Borrower, Dealer, Dispute, PaymentClaim, Promise
 from bot.nlu.dates import resolve_date
@@ -17,6 +19,7 @@ from tests.conversations.helpers import (
 )
 
 
+@pytest.mark.dates
 def test_promise_is_recorded_confirmed_and_pauses_reminders(world, clock):
     reply = world.phone.say("I get paid friday, I'll pay then")
     friday = resolve_date("friday", clock.today())
@@ -27,6 +30,7 @@ def test_promise_is_recorded_confirmed_and_pauses_reminders(world, clock):
     assert paused_because(world.account_id) == "promise"
 
 
+@pytest.mark.dates
 def test_promise_day_reminder_then_broken_promise_goes_to_staff(world, twilio_fake):
     world.phone.say("I can pay you tomorrow")
     promised = rows(Promise)[0].promised_date
@@ -51,6 +55,7 @@ def test_a_kept_promise_is_not_flagged(world):
     assert escalation_reasons() == []
 
 
+@pytest.mark.dates
 def test_a_promise_too_far_out_gets_a_plan_instead(world, clock):
     far = clock.today() + timedelta(days=40)
     reply = world.phone.say(f"i can pay on {far:%B} {far.day}")
@@ -59,6 +64,7 @@ def test_a_promise_too_far_out_gets_a_plan_instead(world, clock):
     assert rows(Promise) == []
 
 
+@pytest.mark.dates
 def test_promise_without_a_date_asks_for_it(world, clock):
     assert "What date" in world.phone.say("i will pay later, can you wait")
     day = clock.today() + timedelta(days=5)  # inside the dealer's 14-day hold

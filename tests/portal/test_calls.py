@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot import db
 from bot.clock import utcnow
 from bot.collection import DISPUTE, PLAN, PROMISE, WRONG_NUMBER, pause_reason
@@ -46,6 +48,7 @@ def _ranked(portal) -> list[tuple[str, list[str]]]:
         return [(c.account.reference, c.reasons) for c in call_list(session, dealer, utcnow())]
 
 
+@pytest.mark.dates
 def test_the_list_ranks_by_urgency_and_says_why(as_staff, portal):
     broke = _account(portal, "Leo Brown", "+15551230005", 20, due_cents=60000)
     hard = _account(portal, "Jordan Lee", "+15551230003", 2)

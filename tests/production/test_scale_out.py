@@ -197,6 +197,23 @@ def test_one_message_sid_delivered_twenty_times_at_once_is_processed_once(cluste
     assert [d for d, _ in transcript(dana.borrower_id)] == ["inbound", "outbound"] * 2
 
 
+def test_ten_copies_of_a_text_that_got_no_reply_are_all_answered_within_two_seconds(cluster):
+    """Twilio retries what it saw unanswered; a copy must never wait for a reply that the
+    first delivery never made (an opted-out number), holding up the phone's next text."""
+    import time
+
+    dana = new_borrower()
+    text(cluster, dana.phone, "STOP")
+    text(cluster, dana.phone, "hello?", sid="SMunanswered")
+    started = time.monotonic()
+    answers = all_at_once(10, lambda i: (text(cluster, dana.phone, "hello?", sid="SMunanswered"),
+                                         time.monotonic() - started))
+    assert [reply for reply, _ in answers] == [[]] * 10
+    assert max(seconds for _, seconds in answers) < 2.0
+    assert text(cluster, dana.phone, "START") != []  # the phone's next text: answered at once
+    assert time.monotonic() - started < 3.0
+
+
 def test_texts_sent_at_the_same_moment_are_handled_one_by_one_in_arrival_order(cluster):
     dana = new_borrower()
 

@@ -94,6 +94,17 @@ def _export(moment: datetime) -> None:
     os.environ[product_clock.ENVIRONMENT_VARIABLE] = moment.isoformat()
 
 
+_session_instant: datetime | None = None
+
+
+def start_session(instant: datetime | None) -> None:
+    """`--now`: pin the clock for the whole run, so servers that a module or the session
+    starts (before any test's own pin) begin at that instant too."""
+    global _session_instant
+    _session_instant = instant
+    stop()
+
+
 def start(instant: datetime | None) -> PinnedClock:
     """Pin the product's clock for one test (`None`: the real time now)."""
     at = instant or datetime.now(timezone.utc)
@@ -103,9 +114,13 @@ def start(instant: datetime | None) -> PinnedClock:
 
 
 def stop() -> None:
-    """Free the clock after a test."""
-    product_clock.unpin()
-    os.environ.pop(product_clock.ENVIRONMENT_VARIABLE, None)
+    """After a test: back to the session's instant (`--now`), else to the real clock."""
+    if _session_instant is None:
+        product_clock.unpin()
+        os.environ.pop(product_clock.ENVIRONMENT_VARIABLE, None)
+    else:
+        product_clock.pin(_session_instant)
+        _export(_session_instant)
 
 
 def today(zone: str | ZoneInfo = NEW_YORK) -> date:
