@@ -1,7 +1,9 @@
 """All configuration, read from the environment (and `.env`) once.
 
 Every other module asks `get_settings()`; nothing else reads `os.environ`,
-so what a deployment can configure is exactly what is listed here.
+so what a deployment can configure is exactly what is listed here. The one
+exception is `TEXTPAY_NOW`, which `bot/clock.py` reads itself: the clock must
+be pinned before anything, settings included, asks it the time.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ import yaml
 from bot.cli import main as textpay_cli
 from bot.settings import ROOT
 from tests.support.processes import VENV_BIN
-from tests.support.servers import flush_redis_keys, redis_or_skip
+from tests.support.servers import SCALE_OUT_REDIS_URL, flush_redis_keys, redis_or_skip
 
 DOCKERFILE = ROOT / "Dockerfile"
 COMPOSE = ROOT / "docker-compose.yml"
@@ -210,7 +210,7 @@ def test_the_cluster_probes_scales_and_schedules_the_right_things(client):
 @pytest.mark.redis
 def test_the_images_commands_run_here_outside_docker(tmp_path):
     """migrate, the scheduled commands and the worker, with the environment compose gives."""
-    redis_url = redis_or_skip("redis://127.0.0.1:6379/14")
+    redis_url = redis_or_skip(SCALE_OUT_REDIS_URL)
     env = {"PATH": str(VENV_BIN), "HOME": str(tmp_path),
            "DATABASE_URL": f"sqlite:///{tmp_path / 'textpay.db'}", "REDIS_URL": redis_url,
            "STRIPE_SECRET_KEY": "sk_test_x", "STRIPE_API_BASE": "http://127.0.0.1:9",

@@ -11,9 +11,9 @@ import uuid
 import pytest
 
 from bot.dialogue.locks import MemoryTicketLocks, RedisTicketLocks, create_lock_store
-from tests.support.servers import flush_redis_keys, redis_or_skip
+from tests.support.servers import SCALE_OUT_REDIS_URL, flush_redis_keys, redis_or_skip
 
-REDIS_DB = "redis://127.0.0.1:6379/14"
+REDIS_DB = SCALE_OUT_REDIS_URL
 
 
 @pytest.fixture(params=["memory", "redis"])

@@ -32,14 +32,19 @@ from bot.settings import Settings, set_settings
 from tests.conftest import MODEL_PATH, card_in_emulator
 from tests.support.clock import today
 from tests.support.processes import VENV_BIN, ChildServer
-from tests.support.servers import flush_redis_keys, redis_or_skip, scratch_database
+from tests.support.servers import (
+    SCALE_OUT_REDIS_URL,
+    flush_redis_keys,
+    redis_or_skip,
+    scratch_database,
+)
 from tests.support.sms import AUTH_TOKEN, DEALER_NUMBER, PUBLIC_URL, sms_form, twiml_messages
 from tests.support.sms import signed_headers as sign
 from tests.support.stripe_events import event, stripe_signature
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 
-REDIS_DB = "redis://127.0.0.1:6379/14"
+REDIS_DB = SCALE_OUT_REDIS_URL
 CARD_FORMATS = ["4242 4242 4242 4242", "4242-4242-4242-4242", "4242424242424242",
                 "4242.4242.4242.4242", "3782 822463 10005", "5555 5555 5555 4444 exp 12/30"]
 

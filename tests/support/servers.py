@@ -14,7 +14,11 @@ from contextlib import contextmanager
 
 import pytest
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
+# Two Redis databases of their own (TEST_REDIS_DB and the one below it), so that two
+# checkouts can run the suite at once on one machine without touching each other's keys.
+_REDIS_DB = int(os.environ.get("TEST_REDIS_DB", "15"))
+REDIS_URL = f"redis://127.0.0.1:6379/{_REDIS_DB}"
+SCALE_OUT_REDIS_URL = f"redis://127.0.0.1:6379/{_REDIS_DB - 1}"
 POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
