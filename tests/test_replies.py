@@ -7,9 +7,9 @@ import string
 
 import pytest
 
-from bot.dialogue.replies import keys, reply
 from bot.messaging import keywords
-from bot.messaging.segments import count_segments
+from bot.wording.catalog import keys, reply
+from bot.wording.segments import count_segments
 
 # Long but realistic values, so the segment check is a worst case.
 SAMPLE = {

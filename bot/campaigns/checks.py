@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.campaigns import compliance
-from bot.messaging.segments import UCS2_LOOKALIKES, count_segments, ucs2_forcing_characters
+from bot.wording import compliance
+from bot.wording.segments import UCS2_LOOKALIKES, count_segments, ucs2_forcing_characters
 
 MAX_SEGMENTS = 2
 LINK_SHORTENERS = ("bit.ly", "tinyurl.com", "goo.gl", "ow.ly", "t.co", "is.gd", "buff.ly",

@@ -13,10 +13,10 @@ from typing import Any
 
 from babel.dates import format_date
 
-from bot.campaigns import compliance
-from bot.dialogue.replies import reply
 from bot.models import Account, Borrower, Dealer, Payment
 from bot.money import format_cents, locale_for
+from bot.wording import compliance
+from bot.wording.catalog import reply
 
 # name -> what it holds (shown to dealers next to the template editor).
 VARIABLES: dict[str, str] = {

@@ -29,11 +29,11 @@ from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.campaigns import compliance
 from bot.campaigns.checks import preview_result
 from bot.campaigns.context import VARIABLES, build_context, sample_context
 from bot.localtime import dealer_today
 from bot.models import Account, Dealer, MessageTemplate
+from bot.wording import compliance
 
 log = logging.getLogger(__name__)
 

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import time
 
 from bot.business_hours import BusinessHoursError, parse_business_hours
-from bot.campaigns.compliance import COLLECTOR_MODES
 from bot.messaging.quiet_hours import EARLIEST, LATEST
 from bot.models import Dealer
 from bot.money import format_cents, to_cents
 from bot.payments.plans import FREQUENCIES
+from bot.wording.compliance import COLLECTOR_MODES
 
 MAX_QUICK_REPLIES = 12
 MAX_QUICK_REPLY_LENGTH = 320

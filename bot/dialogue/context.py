@@ -15,9 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from bot.clock import utcnow
-from bot.dialogue.replies import SUPPORTED_LANGUAGES, reply
 from bot.models import Account, Borrower, Dealer
 from bot.money import format_cents, locale_for
+from bot.wording.catalog import SUPPORTED_LANGUAGES, reply
 
 
 def primary_account(session: Session, borrower: Borrower) -> Account | None:

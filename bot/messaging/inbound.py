@@ -20,16 +20,16 @@ from sqlalchemy.orm import Session
 
 from bot import escalations, events
 from bot.campaigns import survey
-from bot.campaigns.compliance import with_required_notices
 from bot.clock import utcnow
 from bot.db import session_scope
 from bot.dialogue.context import primary_account
-from bot.dialogue.replies import reply
 from bot.messaging import keywords, number_limits
 from bot.messaging.redaction import redact_card_numbers
 from bot.models import Borrower, Dealer, DealerNumber, Message
 from bot.payments import links
 from bot.phones import mask, to_e164
+from bot.wording.catalog import reply
+from bot.wording.compliance import with_required_notices
 
 log = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ import logging
 
 from sqlalchemy.orm import Session
 
-from bot.dialogue.replies import reply
 from bot.messaging.outbound import SendRefused, send_sms
 from bot.models import Account
+from bot.wording.catalog import reply
 
 log = logging.getLogger(__name__)
 

@@ -31,7 +31,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from twilio.rest import Client
 
-from bot.campaigns.compliance import with_required_notices
 from bot.clock import utcnow
 from bot.messaging import number_limits
 from bot.messaging.quiet_hours import may_send_now, next_allowed
@@ -40,6 +39,7 @@ from bot.messaging.redaction import redact_card_numbers
 from bot.models import Borrower, Dealer, DealerNumber, Message
 from bot.phones import mask
 from bot.settings import get_settings
+from bot.wording.compliance import with_required_notices
 
 log = logging.getLogger(__name__)
 

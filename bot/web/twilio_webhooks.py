@@ -14,11 +14,11 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.db import session_scope
 from bot.dialogue.agent import get_runner
-from bot.dialogue.replies import reply
 from bot.messaging.inbound import InboundSms, handle_inbound
 from bot.messaging.status import apply_status_callback
 from bot.phones import mask, to_e164
 from bot.settings import get_settings
+from bot.wording.catalog import reply
 
 log = logging.getLogger(__name__)
 bp = Blueprint("twilio", __name__, url_prefix="/twilio")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.messaging.segments import count_segments, ucs2_forcing_characters
+from bot.wording.segments import count_segments, ucs2_forcing_characters
 
 SPANISH = "Hola Ana, su pago de $250.00 vence mañana. ¿Qué tal? Responda PAGAR."
 

@@ -14,8 +14,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.db import session_scope
 from bot.dialogue import questions
 from bot.dialogue.context import Turn, load_turn
-from bot.dialogue.replies import reply
 from bot.dialogue.routing import answer_open_question, remind_open_confirmation
+from bot.wording.catalog import reply
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,6 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
-from bot.campaigns.compliance import COLLECTOR_MODES
 from bot.campaigns.schedule import REMINDER_KINDS, ScheduleError, save_schedule, steps_for
 from bot.console import dealer_settings
 from bot.console.audit import record
@@ -19,6 +18,7 @@ from bot.models import ApiKey
 from bot.payments.plans import FREQUENCIES
 from bot.web.portal import bp
 from bot.web.portal.helpers import admin_required, owned
+from bot.wording.compliance import COLLECTOR_MODES
 
 SECTIONS: dict[str, Callable[[], dict[str, object]]] = {
     "general": lambda: dealer_settings.general(request.form),

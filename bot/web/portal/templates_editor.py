@@ -18,10 +18,10 @@ from bot.campaigns.templates import (
     template_body,
 )
 from bot.console.audit import record
-from bot.messaging.segments import count_segments
 from bot.models import Account, MessageTemplate
 from bot.web.portal import bp
 from bot.web.portal.helpers import admin_required
+from bot.wording.segments import count_segments
 
 KIND_LABELS = {
     "welcome": "Welcome", "reminder_upcoming": "Reminder: due soon",

@@ -1,4 +1,4 @@
-"""What the bot says, per language, from bot/dialogue/replies/<language>.yml.
+"""What the bot says, per language, from bot/wording/replies/<language>.yml.
 
 Texts are kept out of the code so that every reply can be read (and
 translated) in one place. Each entry is a `str.format` template.
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.messaging.segments import gsm_friendly
+from bot.wording.segments import gsm_friendly
 
 SUPPORTED_LANGUAGES = ("en", "es")
 _FOLDER = Path(__file__).with_name("replies")
