@@ -22,7 +22,6 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.campaigns.planner import CATCH_UP, WELCOME, Planned, insert_new
-from bot.campaigns.templates import render_message
 from bot.clock import utcnow
 from bot.collection import pause_reason, pause_reasons, pause_reasons_of
 from bot.db import session_scope
@@ -30,6 +29,7 @@ from bot.localtime import local_today
 from bot.messaging.outbound import SendRefused, refusal, send_sms
 from bot.messaging.quiet_hours import inside, next_allowed, window, zones_for
 from bot.models import Account, Borrower, Dealer, Reminder, ReminderStatus
+from bot.sms_templates.templates import render_message
 
 log = logging.getLogger(__name__)
 

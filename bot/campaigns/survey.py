@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.campaigns.templates import render_message
 from bot.clock import utcnow
 from bot.localtime import local_today
 from bot.messaging.outbound import SendRefused, refusal, send_sms
@@ -28,6 +27,7 @@ from bot.models import (
     PaymentStatus,
     SurveyResponse,
 )
+from bot.sms_templates.templates import render_message
 
 ONCE_PER = timedelta(days=30)
 # Events older than this are not asked about any more; answers older are not counted.

@@ -13,12 +13,12 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.campaigns.receipts import receipt_text
 from bot.dialogue import questions
 from bot.dialogue.context import Turn
 from bot.models import Installment, Payment, PaymentStatus
 from bot.payments import charging, links, stripe_gateway
 from bot.payments.reconcile import settle_unknown
+from bot.sms_templates.receipts import receipt_text
 
 # How long an in-flight payment may stay unexplained before we ask Stripe.
 RECHECK_AFTER = timedelta(seconds=30)

@@ -7,8 +7,7 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.campaigns.receipts import text_receipt
-from bot.messaging.notices import send_notice
+from bot.messaging.notices import send_notice, text_receipt
 from bot.models import Account, Payment, PaymentStatus, SecureLink
 from bot.payments import charging, links, stripe_gateway
 

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from bot import db
-from bot.campaigns.templates import KINDS, default_body
 from bot.dealers import create_dealer
+from bot.sms_templates.templates import KINDS, default_body
 
 
 def put(client, shop, kind, body, language="en"):

@@ -7,7 +7,8 @@ from typing import Any
 from flask import g, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from bot.campaigns.templates import (
+from bot.clock import iso_utc
+from bot.sms_templates.templates import (
     KINDS,
     LANGUAGES,
     VARIABLES,
@@ -18,7 +19,6 @@ from bot.campaigns.templates import (
     stored_template,
     template_body,
 )
-from bot.clock import iso_utc
 from bot.web.api import MAX_ID, ApiError, api, json_body
 
 # Only the known kinds route here: an unknown one is 404, and PUT /templates/preview 405.

@@ -8,8 +8,10 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
-from bot.campaigns.context import VARIABLES
-from bot.campaigns.templates import (
+from bot.console.audit import record
+from bot.models import Account, MessageTemplate
+from bot.sms_templates.context import VARIABLES
+from bot.sms_templates.templates import (
     KINDS,
     LANGUAGES,
     TemplateError,
@@ -17,8 +19,6 @@ from bot.campaigns.templates import (
     save_template,
     template_body,
 )
-from bot.console.audit import record
-from bot.models import Account, MessageTemplate
 from bot.web.portal import bp
 from bot.web.portal.helpers import admin_required
 from bot.wording.segments import count_segments

@@ -7,7 +7,7 @@ On top of Jinja's sandbox, templates are kept to what a text message needs
 is also what keeps a template from burning CPU or memory when it renders.
 
 Every kind exists in English and Spanish: the dealer's own text, else the
-default shipped in bot/campaigns/defaults/<language>.yml for its collector
+default shipped in bot/sms_templates/defaults/<language>.yml for its collector
 mode.
 """
 
@@ -29,10 +29,10 @@ from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.campaigns.checks import preview_result
-from bot.campaigns.context import VARIABLES, build_context, sample_context
 from bot.localtime import dealer_today
 from bot.models import Account, Dealer, MessageTemplate
+from bot.sms_templates.checks import preview_result
+from bot.sms_templates.context import VARIABLES, build_context, sample_context
 from bot.wording import compliance
 
 log = logging.getLogger(__name__)
