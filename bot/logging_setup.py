@@ -17,7 +17,7 @@ from typing import Any
 
 from pythonjsonlogger.json import JsonFormatter
 
-from bot.messaging.redaction import redact_card_numbers
+from bot.redaction import redact_card_numbers
 
 # E.164 (+15551230001) and North American numbers written the usual ways
 # ((555) 123-0001, 555.123.0001, +1 555 123 0001). Dates and amounts do not match.

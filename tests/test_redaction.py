@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.logging_setup import scrub
-from bot.messaging.redaction import PLACEHOLDER, luhn_valid, redact_card_numbers
+from bot.redaction import PLACEHOLDER, luhn_valid, redact_card_numbers
 
 CARDS = [
     "4242424242424242",

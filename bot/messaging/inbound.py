@@ -24,10 +24,10 @@ from bot.clock import utcnow
 from bot.db import session_scope
 from bot.dialogue.context import primary_account
 from bot.messaging import keywords, number_limits
-from bot.messaging.redaction import redact_card_numbers
 from bot.models import Borrower, Dealer, DealerNumber, Message
 from bot.payments import links
 from bot.phones import mask, to_e164
+from bot.redaction import redact_card_numbers
 from bot.wording.catalog import reply
 from bot.wording.compliance import with_required_notices
 

@@ -35,9 +35,9 @@ from bot.clock import utcnow
 from bot.messaging import number_limits
 from bot.messaging.quiet_hours import may_send_now, next_allowed
 from bot.messaging.rate_limit import TokenBucket
-from bot.messaging.redaction import redact_card_numbers
 from bot.models import Borrower, Dealer, DealerNumber, Message
 from bot.phones import mask
+from bot.redaction import redact_card_numbers
 from bot.settings import get_settings
 from bot.wording.compliance import with_required_notices
 
