@@ -8,7 +8,8 @@ from datetime import date, timedelta
 from bot import db
 from bot.clock import utcnow
 from bot.console.audit import Actor
-from bot.escalations import open_escalation, take_over
+from bot.console.takeover import take_over
+from bot.escalations import open_escalation
 from bot.models import (
     Account,
     Borrower,

@@ -109,7 +109,7 @@ def test_transcript_is_whole_and_oldest_first(client, world):
 
 def test_a_conversation_held_by_staff_cannot_be_taken_over_by_the_api(client, world):
     from bot.console.audit import Actor
-    from bot.escalations import take_over
+    from bot.console.takeover import take_over
 
     escalation_id = _open(world)
     user_id = add_user(world.dealer_id, "sam@sunrise.example", "staff", "Sam Ortiz")

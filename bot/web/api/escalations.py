@@ -1,7 +1,7 @@
 """/api/v1/escalations and the account transcript (DESIGN.md's escalation contract).
 
 The same operations as the staff console, through the same functions in
-bot/escalations.py; the acting API key is recorded in the audit log.
+bot/console/takeover.py; the acting API key is recorded in the audit log.
 """
 
 from __future__ import annotations
@@ -13,15 +13,15 @@ from sqlalchemy import select
 from bot.clock import iso_utc
 from bot.console.audit import Actor
 from bot.console.staff_text import StaffTextError, note_text, reply_text
-from bot.console.transcript import account_messages, message_json
-from bot.dealers import hash_api_key
-from bot.escalations import (
+from bot.console.takeover import (
     EscalationConflict,
     EscalationResolved,
     hand_back,
     staff_reply,
     take_over,
 )
+from bot.console.transcript import account_messages, message_json
+from bot.dealers import hash_api_key
 from bot.messaging.outbound import SendRefused
 from bot.models import ApiKey, Escalation, EscalationStatus
 from bot.web.api import ApiError, api, json_body

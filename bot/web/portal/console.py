@@ -1,7 +1,7 @@
 """The staff console: the escalation queue and the conversation view.
 
 Taking over, replying and handing back (console_actions.py) go through
-bot/escalations.py, the same functions the REST API uses.
+bot/console/takeover.py, the same functions the REST API uses.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Take over, reply, hand back: the console's buttons, through bot/escalations.py."""
+"""Take over, reply, hand back: the console's buttons, through bot/console/takeover.py."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from bot.console.staff_text import StaffTextError, note_text, reply_text
-from bot.escalations import (
+from bot.console.takeover import (
     EscalationConflict,
     EscalationResolved,
     hand_back,
