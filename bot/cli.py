@@ -140,13 +140,13 @@ def _moment(at: str | None) -> datetime:
 def run_due(at: str | None, on_queue: bool, as_json: bool) -> None:
     """Charge plan installments due then; send plan and promise notices."""
     from bot import db
-    from bot.payments.due import run_due as run
+    from bot.campaigns.money_runs import run_due as run
     from bot.settings import get_settings
 
     moment = _moment(at)
     if on_queue:
         from bot import jobs
-        from bot.payments.due import run_due_job
+        from bot.campaigns.money_runs import run_due_job
 
         try:
             job = jobs.queue().enqueue(run_due_job, moment.isoformat())
@@ -170,7 +170,7 @@ def run_due(at: str | None, on_queue: bool, as_json: bool) -> None:
 def reconcile(as_json: bool) -> None:
     """Settle payments whose outcome never arrived, asking Stripe."""
     from bot import db
-    from bot.payments.reconcile import reconcile as run
+    from bot.campaigns.money_runs import reconcile_and_tell as run
     from bot.settings import get_settings
 
     db.configure(get_settings().database_url)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import events
-from bot.models import Escalation, EscalationStatus
+from bot.models import Account, Escalation, EscalationStatus
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,15 @@ def open_escalation(session: Session, *, dealer_id: int, borrower_id: int,
     announce_change(session, escalation, "opened")
     log.info("escalation %s opened: %s", escalation.id, reason)
     return escalation
+
+
+def escalate_account(session: Session, account_id: int, reason: str,
+                     detail: str | None = None) -> Escalation:
+    """Open (or add to) an escalation for an account's borrower."""
+    account = session.get(Account, account_id)
+    return open_escalation(session, dealer_id=account.dealer_id,
+                           borrower_id=account.borrower_id, account_id=account.id,
+                           reason=reason, detail=detail)
 
 
 def taken_over(session: Session, borrower_id: int) -> Escalation | None:

@@ -13,12 +13,14 @@ from babel.lists import format_list
 
 from bot.dialogue import payment_flow, questions
 from bot.dialogue.context import Turn
+from bot.escalations import escalate_account
 from bot.localtime import local_today
 from bot.models import Installment, Plan
 from bot.money import locale_for
 from bot.nlu.frequency import parse_frequency
 from bot.payments import installments, plans
 from bot.payments.charging import default_amount
+from bot.payments.followups import StaffAlert
 
 _NOW_WORDS = re.compile(r"\b(now|today|right away|ahora|hoy|ya mismo)\b", re.IGNORECASE)
 
@@ -108,7 +110,11 @@ def accept_plan(turn: Turn, plan_id: int, fresh: bool) -> None:
     today = local_today(turn.borrower, turn.dealer, turn.now)
     first: Installment = items[0]
     if first.due_date <= today and installments.claim_installment(session, first):
-        installments.charge_claimed_installment(session, first, turn.now, notify=False)
+        _, followups = installments.charge_claimed_installment(session, first, turn.now)
+        # The reply tells the borrower; only what staff must see goes on.
+        for alert in followups:
+            if isinstance(alert, StaffAlert):
+                escalate_account(session, alert.account_id, alert.reason, alert.detail)
         payment_flow.say_installment_result(turn, first)
 
 

@@ -1,19 +1,24 @@
-"""Texts the bot starts on its own (receipts, card, plan and promise notices).
+"""Texts the bot starts on its own (receipts, card, plan and promise notices), and
+carrying out what the Payments layer says should follow a money event.
 
-The wording comes from the bot's reply catalog in the borrower's language;
-sending goes through the one outbound sender, which may refuse (opted out,
-quiet hours, ...). A refusal is logged and reported, never raised.
+The wording comes from the bot's reply catalog in the borrower's language, or
+for receipts from the dealer's receipt template; sending goes through the one
+outbound sender, which may refuse (opted out, quiet hours, ...). A refusal is
+logged and reported, never raised.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.escalations import escalate_account
 from bot.messaging.outbound import SendRefused, send_sms
 from bot.models import Account, Payment
+from bot.payments.followups import RECEIPT, FollowUp, Notice, StaffAlert
 from bot.sms_templates.receipts import receipt_text
 from bot.wording.catalog import reply
 
@@ -43,3 +48,22 @@ def text_receipt(session: Session, payment: Payment, account: Account,
         log.info("receipt for payment %s not sent: %s", payment.id, refused.reason)
         return False
     return True
+
+
+def tell(session: Session, notice: Notice) -> bool:
+    """Send one notice from the Payments layer; False if the sender refused it."""
+    account = session.get(Account, notice.account_id)
+    if notice.key == RECEIPT:
+        return text_receipt(session, session.get(Payment, notice.payment_id), account)
+    return send_notice(session, account, notice.key, **notice.values)
+
+
+def carry_out(session: Session, followups: Iterable[FollowUp]) -> int:
+    """Alert staff and text the borrower as the follow-ups say; the texts sent."""
+    sent = 0
+    for followup in followups:
+        if isinstance(followup, StaffAlert):
+            escalate_account(session, followup.account_id, followup.reason, followup.detail)
+        else:
+            sent += tell(session, followup)
+    return sent

@@ -1,4 +1,7 @@
-"""Replacing the card on file, and finishing payments the bank must approve."""
+"""Replacing the card on file, and finishing payments the bank must approve.
+
+Both return what the borrower should be told (bot/payments/followups.py).
+"""
 
 from __future__ import annotations
 
@@ -7,15 +10,15 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.messaging.notices import send_notice, text_receipt
 from bot.models import Account, Payment, PaymentStatus, SecureLink
 from bot.payments import charging, links, stripe_gateway
+from bot.payments.followups import Notice, receipt
 
 log = logging.getLogger(__name__)
 
 
-def save_new_card(session: Session, account: Account, payment_method_id: str) -> None:
-    """Make a PaymentMethod the account's card on file and confirm it by text."""
+def save_new_card(session: Session, account: Account, payment_method_id: str) -> Notice:
+    """Make a PaymentMethod the account's card on file; returns the confirmation to text."""
     customer_id = stripe_gateway.ensure_customer(
         account.stripe_customer_id, account.borrower.name, account.reference)
     card = stripe_gateway.attach_card(customer_id, payment_method_id)
@@ -23,42 +26,36 @@ def save_new_card(session: Session, account: Account, payment_method_id: str) ->
     account.stripe_payment_method_id = payment_method_id
     account.card_brand, account.card_last4 = card.brand, card.last4
     session.flush()
-    send_notice(session, account, "card_saved", brand=card.brand, last4=card.last4,
-            reference=account.reference)
+    return Notice(account.id, "card_saved",
+                  {"brand": card.brand, "last4": card.last4, "reference": account.reference})
 
 
-def save_card_from_checkout(session: Session, metadata: dict, payment_method_id: str) -> str:
+def save_card_from_checkout(session: Session, metadata: dict,
+                            payment_method_id: str) -> tuple[str, list[Notice]]:
     """A borrower finished Stripe's hosted card page: save the card, spend the link.
 
     Stripe reports it twice (checkout.session.completed and setup_intent.succeeded)
     and may redeliver either; the card is saved and confirmed by text once.
-    Returns the outcome recorded for the webhook event.
+    Returns the outcome recorded for the webhook event, and the confirmation to text.
     """
     link = session.execute(
         select(SecureLink).where(SecureLink.nonce == str(metadata.get("textpay_link", "")),
                                  SecureLink.purpose == links.UPDATE_CARD)
     ).scalar_one_or_none()
     if link is None or str(link.account_id) != str(metadata.get("textpay_account_id")):
-        return "unknown_link"
+        return "unknown_link", []
     account = session.get(Account, link.account_id)
     if account.stripe_payment_method_id == payment_method_id:
-        return "already_saved"
+        return "already_saved", []
     if not links.use_link(session, link):
-        return "link_used"  # single use: a second card from the same link is not taken
-    save_new_card(session, account, payment_method_id)
-    return "card_saved"
+        return "link_used", []  # single use: a second card from the same link is not taken
+    return "card_saved", [save_new_card(session, account, payment_method_id)]
 
 
 def finish_authenticated(session: Session, payment: Payment,
-                         result: stripe_gateway.ChargeResult) -> None:
-    """Record a payment the borrower approved with their bank; text the receipt."""
+                         result: stripe_gateway.ChargeResult) -> list[Notice]:
+    """Record a payment the borrower approved with their bank; its receipt, if it went."""
     charging.record_outcome(session, payment, result)
-    account = session.get(Account, payment.account_id)
     if payment.status == PaymentStatus.SUCCEEDED:
-        send_receipt(session, payment, account)
-
-
-def send_receipt(session: Session, payment: Payment, account: Account) -> None:
-    """Text the borrower a receipt for a payment that succeeded outside a reply
-    (the dealer's `receipt` template: thanks, and "on time" when it was)."""
-    text_receipt(session, payment, account)
+        return [receipt(payment.account_id, payment.id)]
+    return []

@@ -4,7 +4,8 @@ An installment is claimed scheduled -> processing with one conditional
 UPDATE, so overlapping runs (cron plus a worker, say) cannot both charge it.
 Each attempt is its own payment row with its own idempotency key. A failed
 charge is retried the next day; the second failure ends the plan and hands
-it to a person.
+it to a person. Every step returns its follow-ups (texts for the borrower,
+an alert for staff); the caller carries them out (bot/payments/followups.py).
 """
 
 from __future__ import annotations
@@ -16,9 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.clock import utcnow
-from bot.escalations import open_escalation
 from bot.localtime import local_today
-from bot.messaging.notices import send_notice
 from bot.models import (
     Account,
     EscalationReason,
@@ -29,7 +28,8 @@ from bot.models import (
     PlanStatus,
 )
 from bot.money import format_cents
-from bot.payments import cards, charging, links, stripe_gateway
+from bot.payments import charging, links, stripe_gateway
+from bot.payments.followups import FollowUp, Notice, StaffAlert, receipt
 
 log = logging.getLogger(__name__)
 
@@ -52,21 +52,24 @@ def _money(account: Account, cents: int) -> str:
     return format_cents(cents, account.dealer.currency, account.borrower.language)
 
 
-def notify_upcoming(session: Session, at: datetime) -> int:
-    """Text borrowers whose installment is due tomorrow (once per installment)."""
-    sent = 0
+def due_tomorrow(session: Session, at: datetime) -> list[tuple[Installment, Notice]]:
+    """Installments due tomorrow (borrower's local date) not yet announced, each with
+    its "due tomorrow" notice; `mark_notified` once the notice went."""
+    found = []
     for installment in _active_installments(session, "scheduled"):
         account = session.get(Account, installment.account_id)
         today = local_today(account.borrower, account.dealer, at)
         if installment.notified_at or _attempt_date(installment) != today + timedelta(days=1):
             continue
-        if send_notice(session, account, "plan_due_tomorrow",
-                       amount=_money(account, installment.amount_cents),
-                       card=f"{account.card_brand or 'card'} {account.card_last4 or ''}".strip()):
-            installment.notified_at = utcnow()
-            sent += 1
-        session.commit()
-    return sent
+        card = f"{account.card_brand or 'card'} {account.card_last4 or ''}".strip()
+        found.append((installment, Notice(account.id, "plan_due_tomorrow", {
+            "amount": _money(account, installment.amount_cents), "card": card})))
+    return found
+
+
+def mark_notified(installment: Installment) -> None:
+    """The borrower was told the installment is due tomorrow (never twice)."""
+    installment.notified_at = utcnow()
 
 
 def claim_installment(session: Session, installment: Installment) -> bool:
@@ -80,26 +83,23 @@ def claim_installment(session: Session, installment: Installment) -> bool:
     return result.rowcount == 1
 
 
-def charge_due(session: Session, at: datetime) -> dict[str, int]:
-    """Charge every installment due by `at` (borrower's local date); count outcomes."""
-    counts: dict[str, int] = {}
+def due_now(session: Session, at: datetime) -> list[Installment]:
+    """Installments to charge at `at` (due by the borrower's local date), unclaimed."""
+    found = []
     for installment in _active_installments(session, "scheduled"):
         account = session.get(Account, installment.account_id)
-        if _attempt_date(installment) > local_today(account.borrower, account.dealer, at):
-            continue
-        if not claim_installment(session, installment):
-            continue
-        outcome = charge_claimed_installment(session, installment, at)
-        counts[outcome] = counts.get(outcome, 0) + 1
-    return counts
+        if _attempt_date(installment) <= local_today(account.borrower, account.dealer, at):
+            found.append(installment)
+    return found
 
 
 def charge_claimed_installment(session: Session, installment: Installment,
-                               at: datetime, notify: bool = True) -> str:
+                               at: datetime) -> tuple[str, list[FollowUp]]:
     """Charge a claimed installment through Stripe and apply the outcome.
 
-    `notify=False` when the borrower is in the conversation and the reply
-    itself carries the receipt or the failure.
+    Returns the charge outcome and its follow-ups (a receipt, or the failure
+    notice and, the second time, a staff alert). In a conversation the reply
+    itself tells the borrower, so the dialogue passes on only the alerts.
     """
     account = session.get(Account, installment.account_id)
     payment = charging.create_claimed(session, account, installment.amount_cents, source="plan")
@@ -111,27 +111,23 @@ def charge_claimed_installment(session: Session, installment: Installment,
         outcome = stripe_gateway.DECLINED
     else:
         outcome = charging.charge_claimed(session, payment)
-    apply_payment_result(session, installment, at, notify)
-    session.commit()
-    return outcome
+    return outcome, apply_payment_result(session, installment, at)
 
 
-def apply_payment_result(session: Session, installment: Installment, at: datetime,
-                         notify: bool = True) -> None:
+def apply_payment_result(session: Session, installment: Installment,
+                         at: datetime) -> list[FollowUp]:
     """Move an installment on from its payment's status (also after reconcile)."""
     payment = session.get(Payment, installment.payment_id)
     session.refresh(payment)
     if payment.status == PaymentStatus.SUCCEEDED:
-        _paid(session, installment, payment, notify)
-    elif payment.status in (PaymentStatus.FAILED, PaymentStatus.REQUIRES_ACTION):
-        _failed(session, installment, at, notify)
+        return _paid(session, installment, payment)
+    if payment.status in (PaymentStatus.FAILED, PaymentStatus.REQUIRES_ACTION):
+        return _failed(session, installment, at)
+    return []
 
 
-def _paid(session: Session, installment: Installment, payment: Payment, notify: bool) -> None:
+def _paid(session: Session, installment: Installment, payment: Payment) -> list[FollowUp]:
     installment.status = "paid"
-    account = session.get(Account, installment.account_id)
-    if notify:
-        cards.send_receipt(session, payment, account)
     plan = session.get(Plan, installment.plan_id)
     open_left = session.execute(
         select(func.count()).select_from(Installment)
@@ -139,9 +135,10 @@ def _paid(session: Session, installment: Installment, payment: Payment, notify: 
     ).scalar_one()
     if open_left == 0:
         plan.status = PlanStatus.COMPLETED
+    return [receipt(installment.account_id, payment.id)]
 
 
-def _failed(session: Session, installment: Installment, at: datetime, notify: bool) -> None:
+def _failed(session: Session, installment: Installment, at: datetime) -> list[FollowUp]:
     installment.failures += 1
     account = session.get(Account, installment.account_id)
     link = links.create_link(session, links.UPDATE_CARD, account.id)
@@ -149,28 +146,16 @@ def _failed(session: Session, installment: Installment, at: datetime, notify: bo
     if installment.failures >= MAX_FAILURES:
         installment.status = "failed"
         session.get(Plan, installment.plan_id).status = PlanStatus.FAILED
-        open_escalation(session, dealer_id=account.dealer_id, borrower_id=account.borrower_id,
-                        account_id=account.id, reason=EscalationReason.FAILED_INSTALLMENT,
-                        detail=f"installment {installment.sequence} of plan "
-                               f"{installment.plan_id} failed twice ({amount})")
-        if notify:
-            send_notice(session, account, "plan_failed_final", amount=amount, link=link)
-        return
+        return [StaffAlert(account.id, EscalationReason.FAILED_INSTALLMENT,
+                           f"installment {installment.sequence} of plan "
+                           f"{installment.plan_id} failed twice ({amount})"),
+                Notice(account.id, "plan_failed_final", {"amount": amount, "link": link})]
     installment.status = "scheduled"
     installment.next_attempt_on = local_today(account.borrower, account.dealer, at) + \
         timedelta(days=1)
-    if notify:
-        send_notice(session, account, "plan_failed_retry", amount=amount, link=link)
+    return [Notice(account.id, "plan_failed_retry", {"amount": amount, "link": link})]
 
 
-def settle_processing(session: Session, at: datetime) -> int:
-    """Installments whose charge outcome arrived later (reconcile, webhooks)."""
-    settled = 0
-    for installment in _active_installments(session, "processing"):
-        if installment.payment_id is None:
-            continue
-        before = installment.status
-        apply_payment_result(session, installment, at)
-        settled += installment.status != before
-        session.commit()
-    return settled
+def still_processing(session: Session) -> list[Installment]:
+    """Installments whose charge outcome arrives later (reconcile, webhooks)."""
+    return [i for i in _active_installments(session, "processing") if i.payment_id is not None]

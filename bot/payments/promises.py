@@ -3,7 +3,8 @@
 While a promise is open and its date has not passed, collection reminders
 pause (bot/collection.py). The morning of the date the borrower gets one
 reminder; the day after, a promise without payment is marked broken and
-flagged for staff.
+flagged for staff. Texts and staff alerts are returned as follow-ups
+(bot/payments/followups.py) for the caller to carry out.
 """
 
 from __future__ import annotations
@@ -14,11 +15,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.clock import utcnow
-from bot.escalations import open_escalation
 from bot.localtime import local_now
-from bot.messaging.notices import send_notice
 from bot.models import Account, EscalationReason, Payment, PaymentStatus, Promise
 from bot.money import format_cents
+from bot.payments.followups import Notice, StaffAlert
 
 # The morning reminder goes at or after this local hour (quiet hours apply too).
 MORNING_HOUR = 9
@@ -55,29 +55,42 @@ def _open_promises(session: Session) -> list[Promise]:
     ).scalars())
 
 
-def remind_and_check(session: Session, at: datetime) -> dict[str, int]:
-    """Send promise-day reminders and settle promises whose date has passed."""
-    counts = {"reminded": 0, "kept": 0, "broken": 0}
+def settle(session: Session, at: datetime) -> tuple[dict[str, int], list[StaffAlert]]:
+    """Mark open promises kept (paid in full since) or broken (their date has passed,
+    borrower's local date), committing each; counts, and an alert per broken promise."""
+    counts = {"kept": 0, "broken": 0}
+    alerts = []
     for promise in _open_promises(session):
         account = session.get(Account, promise.account_id)
-        now = local_now(account.borrower, account.dealer, at)
+        today = local_now(account.borrower, account.dealer, at).date()
         due = promise.amount_cents or account.amount_due_cents or 1
         if _paid_since(session, promise) >= due:
             promise.status, promise.settled_at = "kept", utcnow()
             counts["kept"] += 1
-        elif promise.promised_date < now.date():
+        elif promise.promised_date < today:
             promise.status, promise.settled_at = "broken", utcnow()
-            open_escalation(session, dealer_id=account.dealer_id,
-                            borrower_id=account.borrower_id, account_id=account.id,
-                            reason=EscalationReason.BROKEN_PROMISE,
-                            detail=f"promised {promise.promised_date.isoformat()}")
+            alerts.append(StaffAlert(account.id, EscalationReason.BROKEN_PROMISE,
+                                     f"promised {promise.promised_date.isoformat()}"))
             counts["broken"] += 1
-        elif (promise.promised_date == now.date() and promise.reminded_at is None
-              and now.hour >= MORNING_HOUR):
+        session.commit()
+    return counts, alerts
+
+
+def due_for_reminder(session: Session, at: datetime) -> list[tuple[Promise, Notice]]:
+    """Open promises whose day it is (from MORNING_HOUR, borrower's local time) and
+    that were not reminded yet, each with its notice; `mark_reminded` once it went."""
+    found = []
+    for promise in _open_promises(session):
+        account = session.get(Account, promise.account_id)
+        now = local_now(account.borrower, account.dealer, at)
+        if (promise.promised_date == now.date() and promise.reminded_at is None
+                and now.hour >= MORNING_HOUR):
             amount = format_cents(promise.amount_cents or account.amount_due_cents,
                                   account.dealer.currency, account.borrower.language)
-            if send_notice(session, account, "promise_today", amount=amount):
-                promise.reminded_at = utcnow()
-                counts["reminded"] += 1
-        session.commit()
-    return counts
+            found.append((promise, Notice(account.id, "promise_today", {"amount": amount})))
+    return found
+
+
+def mark_reminded(promise: Promise) -> None:
+    """The borrower was reminded of the promise today (never twice)."""
+    promise.reminded_at = utcnow()

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from bot.clock import utcnow
 from bot.models import Account, Payment, PaymentStatus
-from bot.payments import cards, charging, stripe_gateway
+from bot.payments import charging, stripe_gateway
+from bot.payments.followups import Notice, receipt
 
 log = logging.getLogger(__name__)
 
@@ -69,14 +70,17 @@ def payments_to_settle(session: Session, now: datetime | None = None) -> list[Pa
     ).scalars())
 
 
-def reconcile(session: Session, now: datetime | None = None) -> dict[str, int]:
-    """Settle every payment whose outcome is unknown; count the results by status."""
+def reconcile(session: Session, now: datetime | None = None,
+              ) -> tuple[dict[str, int], list[Notice]]:
+    """Settle every payment whose outcome is unknown (committing each); the results
+    counted by status, and the receipts now owed."""
     counts: Counter[str] = Counter()
+    receipts = []
     for payment in payments_to_settle(session, now):
         status = settle_unknown(session, payment, now)
         if status == PaymentStatus.SUCCEEDED:
             # The borrower was told it had not gone through; now it has.
-            cards.send_receipt(session, payment, session.get(Account, payment.account_id))
+            receipts.append(receipt(payment.account_id, payment.id))
         counts[status] += 1
         session.commit()
-    return dict(counts)
+    return dict(counts), receipts

@@ -2,34 +2,45 @@
 
 | event                          | what happens                                        |
 | ------------------------------ | --------------------------------------------------- |
-| payment_intent.succeeded       | the payment is posted (once); a receipt is texted   |
-|                                | if the borrower was not told in a reply             |
+| payment_intent.succeeded       | the payment is posted (once); a receipt follows if  |
+|                                | the borrower was not told in a reply                |
 | payment_intent.payment_failed  | the payment is marked failed (never undoes success) |
 | charge.refunded                | refunded cents go back on the balance (once)        |
-| charge.dispute.created         | the payment is flagged and a person is asked to look|
+| charge.dispute.created         | the payment is flagged; a person must look          |
 | checkout.session.completed,    | the new card becomes the card on file and the       |
 | setup_intent.succeeded         | secure link is spent                                |
 
 The event row is written in the same transaction as its effects: a handler
-that fails rolls both back, and Stripe's redelivery tries again.
+that fails rolls both back, and Stripe's redelivery tries again. Texts and
+escalations are follow-ups for the caller to carry out once that commits.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.models import Account, Payment, PaymentStatus, StripeEvent
+from bot.models import Payment, PaymentStatus, StripeEvent
 from bot.payments import cards, chargebacks, charging, ledger, stripe_gateway
+from bot.payments.followups import FollowUp, receipt
 
 log = logging.getLogger(__name__)
 
 StripeObject = dict[str, Any]
+
+
+@dataclass
+class Applied:
+    """What an event did (`outcome`, stored on the event row) and what must follow."""
+
+    outcome: str
+    followups: list[FollowUp] = field(default_factory=list)
 
 
 def _payment_for_intent(session: Session, intent_id: str | None,
@@ -47,67 +58,69 @@ def _payment_for_intent(session: Session, intent_id: str | None,
     return payment
 
 
-def _intent_succeeded(session: Session, intent: StripeObject) -> str:
+def _intent_succeeded(session: Session, intent: StripeObject) -> Applied:
     payment = _payment_for_intent(session, intent.get("id"), intent.get("metadata"))
     if payment is None:
-        return "unknown_payment"
+        return Applied("unknown_payment")
     # A payment still in flight was never confirmed to the borrower in a reply.
     was_in_flight = payment.status in PaymentStatus.IN_FLIGHT
     posted = charging.record_outcome(
         session, payment, stripe_gateway.ChargeResult(stripe_gateway.SUCCEEDED, intent["id"]))
     if posted and was_in_flight:
-        cards.send_receipt(session, payment, session.get(Account, payment.account_id))
-    return "applied" if posted else "already_applied"
+        return Applied("applied", [receipt(payment.account_id, payment.id)])
+    return Applied("applied" if posted else "already_applied")
 
 
-def _intent_failed(session: Session, intent: StripeObject) -> str:
+def _intent_failed(session: Session, intent: StripeObject) -> Applied:
     payment = _payment_for_intent(session, intent.get("id"), intent.get("metadata"))
     if payment is None:
-        return "unknown_payment"
+        return Applied("unknown_payment")
     charging.record_outcome(session, payment,
                             stripe_gateway.ChargeResult(stripe_gateway.DECLINED, intent["id"]))
-    return "applied"
+    return Applied("applied")
 
 
-def _charge_refunded(session: Session, charge: StripeObject) -> str:
+def _charge_refunded(session: Session, charge: StripeObject) -> Applied:
     payment = _payment_for_intent(session, charge.get("payment_intent"), charge.get("metadata"))
     if payment is None:
-        return "unknown_payment"
+        return Applied("unknown_payment")
     added = ledger.record_refund(session, payment, int(charge.get("amount_refunded") or 0),
                                  reference=str(charge.get("id") or ""))
-    return "applied" if added else "already_applied"
+    return Applied("applied" if added else "already_applied")
 
 
-def _dispute_created(session: Session, dispute: StripeObject) -> str:
+def _dispute_created(session: Session, dispute: StripeObject) -> Applied:
     intent_id = dispute.get("payment_intent")
     if not intent_id and dispute.get("charge"):
         intent_id = stripe_gateway.charge_payment_intent(str(dispute["charge"]))
     payment = _payment_for_intent(session, intent_id)
     if payment is None:
-        return "unknown_payment"
-    flagged = chargebacks.flag_chargeback(session, payment, int(dispute.get("amount") or 0),
-                                          str(dispute.get("reason") or ""))
-    return "applied" if flagged else "already_applied"
+        return Applied("unknown_payment")
+    alert = chargebacks.flag_chargeback(session, payment, int(dispute.get("amount") or 0),
+                                        str(dispute.get("reason") or ""))
+    return Applied("applied", [alert]) if alert else Applied("already_applied")
 
 
-def _checkout_completed(session: Session, checkout: StripeObject) -> str:
+def _checkout_completed(session: Session, checkout: StripeObject) -> Applied:
     if checkout.get("mode") != "setup" or not checkout.get("setup_intent"):
-        return "ignored"
+        return Applied("ignored")
     method = stripe_gateway.setup_intent_card(str(checkout["setup_intent"]))
     if not method:
-        return "no_card"
-    return cards.save_card_from_checkout(session, checkout.get("metadata") or {}, method)
+        return Applied("no_card")
+    return Applied(*cards.save_card_from_checkout(session, checkout.get("metadata") or {},
+                                                  method))
 
 
-def _setup_succeeded(session: Session, setup_intent: StripeObject) -> str:
+def _setup_succeeded(session: Session, setup_intent: StripeObject) -> Applied:
     method = setup_intent.get("payment_method")
     method = method.get("id") if isinstance(method, dict) else method
     if not method:
-        return "no_card"
-    return cards.save_card_from_checkout(session, setup_intent.get("metadata") or {}, method)
+        return Applied("no_card")
+    return Applied(*cards.save_card_from_checkout(session, setup_intent.get("metadata") or {},
+                                                  method))
 
 
-HANDLERS: dict[str, Callable[[Session, StripeObject], str]] = {
+HANDLERS: dict[str, Callable[[Session, StripeObject], Applied]] = {
     "payment_intent.succeeded": _intent_succeeded,
     "payment_intent.payment_failed": _intent_failed,
     "charge.refunded": _charge_refunded,
@@ -117,7 +130,7 @@ HANDLERS: dict[str, Callable[[Session, StripeObject], str]] = {
 }
 
 
-def apply_event(session: Session, event: dict[str, Any]) -> str:
+def apply_event(session: Session, event: dict[str, Any]) -> Applied:
     """Apply one verified event; a redelivered event id is ignored ("duplicate")."""
     handler = HANDLERS.get(event.get("type", ""))
     record = StripeEvent(event_id=event["id"], event_type=event.get("type", ""))
@@ -127,9 +140,7 @@ def apply_event(session: Session, event: dict[str, Any]) -> str:
         session.flush()
     except IntegrityError:
         session.rollback()
-        return "duplicate"
-    if handler is None:
-        record.outcome = "ignored"
-        return "ignored"
-    record.outcome = handler(session, event["data"]["object"])
-    return record.outcome
+        return Applied("duplicate")
+    applied = handler(session, event["data"]["object"]) if handler else Applied("ignored")
+    record.outcome = applied.outcome
+    return applied

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from wtforms import ValidationError
 
 from bot.db import session_scope
+from bot.messaging.notices import carry_out, tell
 from bot.models import Account, Payment, SecureLink
 from bot.money import format_cents
 from bot.payments import cards, links, stripe_gateway
@@ -91,7 +92,7 @@ def card_submit(token: str) -> ResponseReturnValue:
             abort(404)
         try:
             method = stripe_gateway.emulator_card(number, 12, 2034, "123")
-            cards.save_new_card(session, account, method)
+            tell(session, cards.save_new_card(session, account, method))
         except stripe.StripeError as error:
             log.warning("card not saved: %s", type(error).__name__)
             session.rollback()
@@ -136,7 +137,7 @@ def approve_submit(token: str) -> ResponseReturnValue:
             abort(404)
         payment = session.get(Payment, link.payment_id)
         result = stripe_gateway.emulator_authenticate(payment.stripe_payment_intent_id)
-        cards.finish_authenticated(session, payment, result)
+        carry_out(session, cards.finish_authenticated(session, payment, result))
         ok = result.outcome == stripe_gateway.SUCCEEDED
     message = "Payment approved. We've texted you a receipt." if ok else \
         "The payment was not approved. Nothing was charged."

@@ -10,7 +10,8 @@ from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from bot.db import session_scope
-from bot.payments.webhook_events import apply_event
+from bot.messaging.notices import carry_out
+from bot.payments.webhook_events import Applied, apply_event
 from bot.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -37,11 +38,25 @@ def stripe_webhook() -> ResponseReturnValue:
         return jsonify(error={"code": "bad_event", "message": "not a Stripe event"}), 400
     try:
         with session_scope() as session:
-            outcome = apply_event(session, event)
+            applied = apply_event(session, event)
     except Exception:
         # Nothing was kept (the event row rolls back with its effects): Stripe retries.
         log.exception("stripe event %s (%s) failed", event["id"], event.get("type"))
         return jsonify(error={"code": "retry", "message": "not applied; retry later"}), 500
-    log.info("stripe event %s: %s", event.get("type"), outcome,
-             extra={"stripe_event": event["id"], "outcome": outcome})
-    return jsonify(received=True, outcome=outcome)
+    _carry_out(event, applied)
+    log.info("stripe event %s: %s", event.get("type"), applied.outcome,
+             extra={"stripe_event": event["id"], "outcome": applied.outcome})
+    return jsonify(received=True, outcome=applied.outcome)
+
+
+def _carry_out(event: dict, applied: Applied) -> None:
+    """Texts and staff alerts that follow an applied event. The money is recorded
+    already, so a failure here is logged, not retried by Stripe (which would only
+    find the event a duplicate)."""
+    if not applied.followups:
+        return
+    try:
+        with session_scope() as session:
+            carry_out(session, applied.followups)
+    except Exception:
+        log.exception("follow-ups of stripe event %s failed", event["id"])

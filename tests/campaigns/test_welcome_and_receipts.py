@@ -8,8 +8,8 @@ from datetime import timedelta
 from bot import db
 from bot.campaigns.reminders import send_due_reminders
 from bot.clock import utcnow
+from bot.messaging.notices import text_receipt
 from bot.models import Account, Payment, Reminder
-from bot.payments import cards
 from bot.payments.ledger import record_payment
 from tests.campaigns.conftest import midday_zone
 
@@ -57,7 +57,7 @@ def _succeeded(account_id: int, cents: int) -> None:
         session.add(payment)
         session.flush()
         record_payment(session, payment)
-        cards.send_receipt(session, payment, account)
+        text_receipt(session, payment, account)
 
 
 def test_receipts_thank_the_borrower_and_say_when_it_was_on_time(shop, twilio_fake):

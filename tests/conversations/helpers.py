@@ -6,10 +6,10 @@ from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 from bot import db
+from bot.campaigns.money_runs import run_due
 from bot.clock import today_in
 from bot.collection import pause_reason
 from bot.models import Account, Escalation
-from bot.payments.due import run_due
 
 
 def escalation_reasons() -> list[str]:

@@ -130,7 +130,7 @@ def test_the_worker_runs_run_due_from_the_job_queue(make_world, stripe_intents, 
     from rq import SimpleWorker
 
     from bot import jobs
-    from bot.payments.due import run_due_job
+    from bot.campaigns.money_runs import run_due_job
     from bot.settings import set_settings
     from tests.support.servers import REDIS_URL, redis_or_skip
 

@@ -16,10 +16,10 @@ from datetime import timedelta
 import pytest
 
 from bot import db
+from bot.campaigns.money_runs import reconcile_and_tell as reconcile
 from bot.clock import utcnow
 from bot.models import LedgerEntry, Payment, PaymentStatus
 from bot.payments.emulator import free_port
-from bot.payments.reconcile import reconcile
 from bot.settings import Settings, set_settings
 from tests.support.stripe_faults import ERROR_500, PASS, TIMEOUT, StripeFaults
 
