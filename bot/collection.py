@@ -1,4 +1,5 @@
-"""Whether collection messages may go to an account now, and if not, why.
+"""An account's collection state: which account a text is about, and whether
+collection messages may go to it now (and if not, why).
 
 Reminders, payment prompts and plan notices all ask `pause_reason`: an open
 dispute, a promise or plan in good standing, a claim of payment being
@@ -36,6 +37,17 @@ PROMISE = "promise"
 PLAN = "plan"
 ALREADY_PAID = "already_paid"
 PAID = "paid"
+
+
+def primary_account(session: Session, borrower: Borrower) -> Account | None:
+    """The account a text is about: the earliest due one that still has a balance."""
+    accounts = session.execute(
+        select(Account).where(Account.borrower_id == borrower.id).order_by(Account.id)
+    ).scalars().all()
+    owing = [a for a in accounts if a.balance_cents > 0]
+    if owing:
+        return min(owing, key=lambda a: (a.due_date or date.max, a.id))
+    return accounts[-1] if accounts else None
 
 
 def open_dispute(session: Session, account_id: int) -> Dispute | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.web.twilio_webhooks import MAX_BODY, clean_body
+from bot.messaging.inbound import MAX_BODY, clean_body
 
 MAX_NOTE = 2000
 

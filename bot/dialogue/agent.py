@@ -5,8 +5,12 @@ loop in a background thread and views submit coroutines to it. Custom
 actions run through rasa_sdk's own executor, called directly instead of over
 HTTP, so the same action code also runs unchanged behind `rasa run actions`.
 
-Scale-out: with REDIS_URL, conversation locks and trackers live in Redis, so
-any worker on any machine can take a borrower's next text.
+The caller holds the conversation's lock for the whole turn
+(bot/messaging/conversation_lock.py), so Rasa is given a lock store that
+takes none: a second lock per turn cost most of a turn's Redis round trips.
+
+Scale-out: with REDIS_URL, trackers live in Redis, so any worker on any
+machine can take a borrower's next text.
 """
 
 from __future__ import annotations
@@ -23,7 +27,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from bot.dialogue.locks import create_lock_store
 from bot.dialogue.tracker_store import BoundedTrackerStore
 from bot.logging_setup import route_structlog_to_stdlib
 
@@ -52,6 +55,21 @@ def _in_process_endpoint() -> Any:
     # Selective domain: actions do not need the domain, so Rasa need not
     # serialise it for every call.
     return InProcessActionEndpoint(url="in-process://actions", enable_selective_domain=True)
+
+
+def _lock_held_by_caller() -> Any:
+    """A Rasa lock store whose lock is already held: the turn's caller took the
+    conversation's lock before handing the text to the agent."""
+    from contextlib import asynccontextmanager
+
+    from rasa.core.lock_store import InMemoryLockStore
+
+    class HeldByCaller(InMemoryLockStore):
+        @asynccontextmanager
+        async def lock(self, conversation_id: str, *_args: Any, **_kwargs: Any) -> Any:
+            yield None
+
+    return HeldByCaller()
 
 
 def import_heavy_libraries() -> None:
@@ -170,8 +188,6 @@ class AgentRunner:
         )
         self._thread.start()
         self.tracker_store = BoundedTrackerStore(redis_url=redis_url)
-        # Also used by the SMS webhook to keep a borrower's texts in order.
-        self.locks = create_lock_store(redis_url)
         _speed_up_action_validation()
         _speed_up_event_parsing()
         self.agent = self._run(self._load(model_path))
@@ -185,7 +201,7 @@ class AgentRunner:
         return Agent.load(
             str(model_path),
             tracker_store=self.tracker_store,
-            lock_store=self.locks,
+            lock_store=_lock_held_by_caller(),
             action_endpoint=_in_process_endpoint(),
         )
 

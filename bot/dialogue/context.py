@@ -11,24 +11,13 @@ from datetime import date, datetime
 from typing import Any
 
 from babel.dates import format_date
-from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from bot.clock import utcnow
+from bot.collection import primary_account
 from bot.models import Account, Borrower, Dealer
 from bot.money import format_cents, locale_for
 from bot.wording.catalog import SUPPORTED_LANGUAGES, reply
-
-
-def primary_account(session: Session, borrower: Borrower) -> Account | None:
-    """The account a text is about: the earliest due one that still has a balance."""
-    accounts = session.execute(
-        select(Account).where(Account.borrower_id == borrower.id).order_by(Account.id)
-    ).scalars().all()
-    owing = [a for a in accounts if a.balance_cents > 0]
-    if owing:
-        return min(owing, key=lambda a: (a.due_date or date.max, a.id))
-    return accounts[-1] if accounts else None
 
 
 @dataclass

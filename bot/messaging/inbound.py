@@ -1,17 +1,30 @@
-"""One inbound text, from arrival to reply (the hot path; see DESIGN.md).
+"""One inbound text, from arrival to reply: the turn (the hot path; see DESIGN.md).
 
-    1. find the dealer by the number texted (`To`)
-    2. a MessageSid seen before gets the same reply, without re-processing
-    3. card numbers are redacted before anything is stored or parsed
-    4. compliance keywords (STOP / START / HELP) before any NLU
-    5. opted-out numbers get nothing; a text with a card number gets a warning
-    6. everything else goes to the Rasa agent for this borrower
+Every way a text arrives (Twilio's webhook, the demo's phone simulator) calls
+`receive`, which owns the whole turn:
+
+    1. clean the text (control characters, length) and its MessageSid
+    2. take the conversation's lock (this phone, this dealer number): one text
+       at a time, in arrival order, in every worker
+    3. one database session for the turn; its only commit before the end is
+       the claim before Stripe is called (bot/payments/charging.py)
+    4. find the dealer by the number texted (`To`) and the borrower by phone
+    5. redact card numbers before anything is stored or parsed
+    6. store the text; a MessageSid seen before gets the first delivery's
+       replies, at once, without processing it again
+    7. compliance keywords (STOP / START / HELP) before any NLU; opted-out
+       numbers and staff-held conversations get no bot reply
+    8. everything else goes to the Rasa agent for this borrower
+    9. finish the replies (bot/messaging/outbound.py `finish`) and store them
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from collections.abc import Callable
+import re
+import time
+import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -19,22 +32,27 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import escalations, events
-from bot.campaigns import survey
 from bot.clock import utcnow
+from bot.collection import primary_account
 from bot.db import session_scope
-from bot.dialogue.context import primary_account
-from bot.messaging import keywords, number_limits
+from bot.dialogue.conversation import answer
+from bot.messaging import keywords, number_limits, survey_answers
+from bot.messaging.conversation_lock import conversation_key, conversation_locks
+from bot.messaging.outbound import finish
 from bot.models import Borrower, Dealer, DealerNumber, Message
 from bot.payments import links
 from bot.phones import mask, to_e164
 from bot.redaction import redact_card_numbers
+from bot.settings import get_settings
 from bot.wording.catalog import reply
-from bot.wording.compliance import with_required_notices
 
 log = logging.getLogger(__name__)
 
-# Rasa turn: (borrower id as conversation id, redacted text) -> reply texts.
-Responder = Callable[[str, str], list[str]]
+# Control characters (NUL breaks PostgreSQL text) except tab and newlines.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+MAX_BODY = 1600  # Twilio's own limit for one message
+MAX_SID = 64
+MAX_NUMBER = 40
 
 
 @dataclass(frozen=True)
@@ -44,7 +62,80 @@ class InboundSms:
     from_number: str
     to_number: str
     body: str
-    message_sid: str
+    message_sid: str | None
+
+
+class _AlreadyReceived(Exception):
+    """The MessageSid was stored before: this delivery is a copy."""
+
+
+def clean_body(body: str) -> str:
+    """The text as we store and parse it: no control characters, at most 1,600 characters."""
+    return _CONTROL.sub("", body or "")[:MAX_BODY]
+
+
+def clean_sid(sid: str | None) -> str:
+    """Twilio's MessageSid (34 characters); anything odd is replaced by a stable digest."""
+    if not sid:
+        return f"missing-{uuid.uuid4().hex}"
+    if len(sid) <= MAX_SID and not _CONTROL.search(sid):
+        return sid
+    return "h" + hashlib.sha256(sid.encode("utf-8", "replace")).hexdigest()[:MAX_SID - 1]
+
+
+def receive(sms: InboundSms) -> list[str]:
+    """Answer one inbound text; the reply texts (possibly none), never an exception."""
+    sms = InboundSms(from_number=(sms.from_number or "")[:MAX_NUMBER],
+                     to_number=(sms.to_number or "")[:MAX_NUMBER],
+                     body=clean_body(sms.body), message_sid=clean_sid(sms.message_sid))
+    started = time.perf_counter()
+    try:
+        locks = conversation_locks(get_settings().redis_url)
+        with locks.hold(conversation_key(sms.from_number, sms.to_number)):
+            texts = _turn(sms)
+    except Exception:
+        # Never a stack trace to the caller: apologise, keep the details in the log.
+        log.exception("inbound text failed")
+        texts = [reply("system_error", "en")]
+    log.info("inbound text from %s answered with %d text(s)", mask(to_e164(sms.from_number)),
+             len(texts), extra={"event": "sms_inbound", "message_sid": sms.message_sid,
+                                "ms": round((time.perf_counter() - started) * 1000, 1)})
+    return texts
+
+
+def _turn(sms: InboundSms) -> list[str]:
+    """The turn inside the conversation's lock: one session, committed at the end."""
+    body, had_card = redact_card_numbers(sms.body)
+    try:
+        with session_scope() as session:
+            return _answer(session, sms, body, had_card)
+    except _AlreadyReceived:
+        return _replay(sms)
+    except Exception:
+        # Whatever half happened is rolled back; the text itself is kept for staff.
+        log.exception("inbound turn failed; storing the text with an apology")
+        return _store_with_apology(sms, body)
+
+
+def _answer(session: Session, sms: InboundSms, body: str, had_card: bool) -> list[str]:
+    dealer = _find_dealer(session, sms.to_number)
+    if dealer is None:
+        log.warning("text to a number no dealer owns: %s", mask(sms.to_number))
+        return []
+    borrower = _find_borrower(session, dealer, sms.from_number)
+    inbound = _store_inbound(session, sms, dealer, borrower, body)
+    if not number_limits.inbound_allowed(sms.from_number):
+        return []  # a flood from one number: stored for staff, not answered (logged)
+    if borrower is None:
+        texts = [reply("unknown_sender", "en", dealer=dealer.name,
+                       contact=dealer.contact_phone or "")]
+    else:
+        texts = _before_nlu(session, borrower, dealer, body, had_card)
+        if texts is None:
+            texts = answer(session, borrower.id, body)
+        texts = _finished(dealer, borrower, texts)
+    _store_replies(session, inbound, texts)
+    return texts
 
 
 def _find_dealer(session: Session, to_number: str) -> Dealer | None:
@@ -54,6 +145,33 @@ def _find_dealer(session: Session, to_number: str) -> Dealer | None:
     return session.execute(
         select(Dealer).join(DealerNumber).where(DealerNumber.phone == number)
     ).scalar_one_or_none()
+
+
+def _find_borrower(session: Session, dealer: Dealer, from_number: str) -> Borrower | None:
+    phone = to_e164(from_number, dealer.country)
+    if phone is None:
+        return None
+    return session.execute(
+        select(Borrower).where(Borrower.dealer_id == dealer.id, Borrower.phone == phone)
+    ).scalar_one_or_none()
+
+
+def _store_inbound(session: Session, sms: InboundSms, dealer: Dealer,
+                   borrower: Borrower | None, body: str) -> Message:
+    """Store the text; raises _AlreadyReceived for a MessageSid stored before."""
+    message = Message(
+        dealer_id=dealer.id, borrower_id=borrower.id if borrower else None,
+        direction="inbound", author="borrower", kind="reply", body=body,
+        message_sid=sms.message_sid or None, from_number=to_e164(sms.from_number) or "",
+        to_number=to_e164(sms.to_number) or "", status="received",
+    )
+    session.add(message)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise _AlreadyReceived() from None
+    _announce_to_console(session, message)
+    return message
 
 
 def _replay(sms: InboundSms) -> list[str]:
@@ -77,18 +195,22 @@ def _replay(sms: InboundSms) -> list[str]:
         ).scalars())
 
 
-def _store_inbound(session: Session, sms: InboundSms, dealer: Dealer,
-                   borrower: Borrower | None, body: str) -> Message:
-    message = Message(
-        dealer_id=dealer.id, borrower_id=borrower.id if borrower else None,
-        direction="inbound", author="borrower", kind="reply", body=body,
-        message_sid=sms.message_sid or None, from_number=to_e164(sms.from_number) or "",
-        to_number=to_e164(sms.to_number) or "", status="received",
-    )
-    session.add(message)
-    session.flush()
-    _announce_to_console(session, message)
-    return message
+def _store_with_apology(sms: InboundSms, body: str) -> list[str]:
+    """After a failed turn: keep the text (staff see it) and apologise, in a fresh session."""
+    texts = [reply("system_error", "en")]
+    try:
+        with session_scope() as session:
+            dealer = _find_dealer(session, sms.to_number)
+            if dealer is None:
+                return texts
+            borrower = _find_borrower(session, dealer, sms.from_number)
+            inbound = _store_inbound(session, sms, dealer, borrower, body)
+            if borrower is not None:
+                texts = [reply("system_error", borrower.language)]
+            _store_replies(session, inbound, texts)
+    except _AlreadyReceived:
+        return _replay(sms)
+    return texts
 
 
 def _announce_to_console(session: Session, message: Message) -> None:
@@ -113,7 +235,30 @@ def _store_replies(session: Session, inbound: Message, texts: list[str]) -> None
         _announce_to_console(session, message)
 
 
-def _keyword_reply(session: Session, borrower: Borrower, dealer: Dealer, word: str) -> list[str]:
+def _finished(dealer: Dealer, borrower: Borrower, texts: list[str]) -> list[str]:
+    """The reply as it goes out: the last text passes the sender's `finish` step, so a
+    collection agency's answer carries its notices once."""
+    if not texts:
+        return texts
+    return [*texts[:-1], finish(dealer, borrower, texts[-1])]
+
+
+def _before_nlu(session: Session, borrower: Borrower, dealer: Dealer, body: str,
+                had_card: bool) -> list[str] | None:
+    """Replies decided before NLU, or None to hand the text to the agent."""
+    word = keywords.classify(body, borrower.opted_out)
+    if word is not None:
+        return _keyword_reply(borrower, dealer, word)
+    if borrower.opted_out or borrower.wrong_number:
+        return []  # nothing is sent to an opted-out (or not-the-borrower's) number
+    if escalations.taken_over(session, borrower.id) is not None:
+        return []  # staff hold the conversation: stored and shown, never answered by the bot
+    if had_card:
+        return _card_warning(session, borrower)
+    return survey_answers.record_answer(session, borrower, body)  # a bare 1-5 to our survey
+
+
+def _keyword_reply(borrower: Borrower, dealer: Dealer, word: str) -> list[str]:
     if word == keywords.OPT_OUT:
         if borrower.opted_out:
             return []  # one confirmation only, ever
@@ -133,81 +278,3 @@ def _card_warning(session: Session, borrower: Borrower) -> list[str]:
         return [reply("card_number_warning_no_link", borrower.language)]
     url = links.create_link(session, links.UPDATE_CARD, account.id)
     return [reply("card_number_warning", borrower.language, link=url)]
-
-
-def handle_inbound(sms: InboundSms, respond: Responder) -> list[str]:
-    """Process one inbound text and return the reply texts (possibly none).
-
-    One session from start to end: the inbound row is committed before anything
-    else happens (a replayed MessageSid then fails its unique constraint), and
-    no transaction stays open while the agent thinks.
-    """
-    body, had_card = redact_card_numbers(sms.body or "")
-    with session_scope() as session:
-        dealer = _find_dealer(session, sms.to_number)
-        if dealer is None:
-            log.warning("text to a number no dealer owns: %s", mask(sms.to_number))
-            return []
-        phone = to_e164(sms.from_number, dealer.country)
-        borrower = session.execute(
-            select(Borrower).where(Borrower.dealer_id == dealer.id, Borrower.phone == phone)
-        ).scalar_one_or_none() if phone else None
-        try:
-            inbound = _store_inbound(session, sms, dealer, borrower, body)
-            session.commit()
-        except IntegrityError:
-            session.rollback()
-            replay = True
-        else:
-            replay = False
-            if not number_limits.inbound_allowed(sms.from_number):
-                return []  # a flood from one number: stored for staff, not answered (logged)
-            texts = _answer(session, inbound, dealer, borrower, body, had_card, respond)
-    if replay:
-        return _replay(sms)
-    return texts
-
-
-def _answer(session: Session, inbound: Message, dealer: Dealer, borrower: Borrower | None,
-            body: str, had_card: bool, respond: Responder) -> list[str]:
-    """Decide the reply to a stored inbound message, and store the reply."""
-    if borrower is None:
-        texts = [reply("unknown_sender", "en", dealer=dealer.name,
-                       contact=dealer.contact_phone or "")]
-    else:
-        texts = _borrower_reply(session, borrower, dealer, body, had_card)
-        if texts is None:
-            session.commit()
-            texts = respond(str(borrower.id), body)
-            texts = _with_collector_notices(session, borrower, dealer, texts)
-    _store_replies(session, inbound, texts)
-    return texts
-
-
-def _with_collector_notices(session: Session, borrower: Borrower, dealer: Dealer,
-                            texts: list[str]) -> list[str]:
-    """A collection agency's replies carry the Reg F disclosure and opt-out, once per
-    answer, but never to a number that just said it is not the borrower's (a
-    disclosure there would reveal the debt) nor on an opt-out confirmation."""
-    if not texts or dealer.collector_mode != "third_party":
-        return texts
-    session.refresh(borrower)  # the agent's actions may have just changed it
-    if borrower.wrong_number or borrower.opted_out:
-        return texts
-    last = with_required_notices(dealer.collector_mode, borrower.language, texts[-1])
-    return [*texts[:-1], last]
-
-
-def _borrower_reply(session: Session, borrower: Borrower, dealer: Dealer, body: str,
-                    had_card: bool) -> list[str] | None:
-    """Replies decided before NLU, or None to hand the text to the agent."""
-    word = keywords.classify(body, borrower.opted_out)
-    if word is not None:
-        return _keyword_reply(session, borrower, dealer, word)
-    if borrower.opted_out or borrower.wrong_number:
-        return []  # nothing is sent to an opted-out (or not-the-borrower's) number
-    if escalations.taken_over(session, borrower.id) is not None:
-        return []  # staff hold the conversation: stored and shown, never answered by the bot
-    if had_card:
-        return _card_warning(session, borrower)
-    return survey.record_answer(session, borrower, body)  # a bare 1-5 answering our survey

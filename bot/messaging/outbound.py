@@ -4,8 +4,9 @@ Reminders, receipts, plan and promise notices and staff replies all pass the
 same checks at the moment they go, not only when they were planned:
 
 1. a number that opted out, is not the borrower's, or is not textable: refused;
-2. a collection agency's text gets the debt-collector disclosure and an
-   opt-out instruction when it lacks them;
+2. `finish`: a collection agency's text gets the debt-collector disclosure
+   and an opt-out instruction when it lacks them (TwiML replies pass the
+   same step);
 3. quiet hours (bot/messaging/quiet_hours.py): outside the borrower's window
    the text is kept as `deferred` until the next allowed moment (or refused,
    for callers that defer on their own) — unless the borrower wrote to us in
@@ -99,6 +100,16 @@ def _send_with_twilio(from_number: str, to_number: str, body: str) -> SendResult
     return SendResult(message.sid, message.status or "queued")
 
 
+def finish(dealer: Dealer, borrower: Borrower, text: str) -> str:
+    """The one last step of every text we send, a reply or one we start: a
+    collection agency's text gets the debt-collector disclosure and the opt-out
+    instruction it lacks (never to a number that said it is not the borrower's:
+    the disclosure would reveal the debt), and no card number ever leaves."""
+    if not (borrower.wrong_number or borrower.opted_out):
+        text = with_required_notices(dealer.collector_mode, borrower.language, text)
+    return redact_card_numbers(text)[0]
+
+
 def sending_number(session: Session, borrower: Borrower) -> str:
     """The dealer number this borrower is texted from (always the same one for them)."""
     numbers = session.execute(
@@ -178,8 +189,7 @@ def send_sms(session: Session, borrower: Borrower, body: str, *, kind: str,
     if reason:
         raise SendRefused(reason)
     dealer = session.get(Dealer, borrower.dealer_id)
-    body, _ = redact_card_numbers(with_required_notices(dealer.collector_mode,
-                                                        borrower.language, body))
+    body = finish(dealer, borrower, body)
     message = Message(
         dealer_id=borrower.dealer_id, borrower_id=borrower.id, account_id=account_id,
         direction="outbound", author=author, kind=kind, body=body,

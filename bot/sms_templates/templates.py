@@ -204,7 +204,8 @@ def reset_template(session: Session, dealer: Dealer, kind: str, language: str) -
 
 def render_message(session: Session, dealer: Dealer, account: Account, kind: str,
                    language: str, today: date, payment: Any = None) -> str:
-    """The text of a `kind` message for an account, as it will be sent.
+    """The text of a `kind` message for an account (the sender finishes it with the
+    notices it must carry, bot/messaging/outbound.py).
 
     Should the dealer's saved template fail on real values, the shipped
     default goes instead: a borrower never gets a broken text, or none.
@@ -216,7 +217,7 @@ def render_message(session: Session, dealer: Dealer, account: Account, kind: str
         log.warning("dealer %s template %s/%s failed (%s); sending the default",
                     dealer.id, kind, language, error)
         text = _render(default_body(kind, language, dealer.collector_mode), context)
-    return compliance.with_required_notices(dealer.collector_mode, language, text)
+    return text
 
 
 def preview(session: Session, dealer: Dealer, body: str, language: str,
@@ -234,6 +235,7 @@ def preview(session: Session, dealer: Dealer, body: str, language: str,
         if account is None or account.dealer_id != dealer.id:
             raise LookupError(f"no account {account_id}")
         context = build_context(dealer, account.borrower, account, language, today)
+    # Shown as the sender will finish it (bot/messaging/outbound.py).
     text = compliance.with_required_notices(dealer.collector_mode, language,
                                             _render(body, context))
     return preview_result(dealer.collector_mode, text, written=_render(body, context))

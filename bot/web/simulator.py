@@ -1,7 +1,7 @@
 """The demo's phone simulator: pick a borrower, text as them, read the bot.
 
 Registered only in demo mode. It stands in for the phone network, so it
-feeds texts to the same inbound pipeline Twilio's webhook uses (minus the
+feeds texts to the same inbound turn Twilio's webhook uses (minus the
 signature, which only Twilio can make) and shows the captured outbound texts.
 """
 
@@ -13,11 +13,10 @@ from flask import Blueprint, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
+from bot.collection import primary_account
 from bot.db import session_scope
-from bot.dialogue.context import primary_account
-from bot.messaging.inbound import InboundSms, handle_inbound
+from bot.messaging.inbound import InboundSms, receive
 from bot.models import Borrower, DealerNumber, Message
-from bot.web.twilio_webhooks import agent_responder
 
 bp = Blueprint("simulator", __name__)
 
@@ -61,7 +60,7 @@ def messages() -> ResponseReturnValue:
 def send() -> ResponseReturnValue:
     """Deliver a text from a borrower's phone to the bot, as Twilio would."""
     data = request.get_json(silent=True) or {}
-    text = str(data.get("text", ""))[:1600]
+    text = str(data.get("text", ""))
     with session_scope() as session:
         borrower = session.get(Borrower, int(data.get("borrower_id") or 0))
         if borrower is None:
@@ -71,5 +70,5 @@ def send() -> ResponseReturnValue:
         ).scalars().first()
         sms = InboundSms(from_number=borrower.phone, to_number=to_number, body=text,
                          message_sid=f"SMsim{uuid.uuid4().hex}")
-    replies = handle_inbound(sms, agent_responder)
+    replies = receive(sms)  # the same turn as Twilio's webhook, lock and all
     return jsonify(replies=replies)

@@ -11,9 +11,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.db import session_scope
 from bot.dialogue import questions
 from bot.dialogue.context import Turn, load_turn
+from bot.dialogue.conversation import action_session
 from bot.dialogue.routing import answer_open_question, remind_open_confirmation
 from bot.wording.catalog import reply
 
@@ -55,7 +55,7 @@ class BorrowerAction(Action, ABC):
         return [*events, FollowupAction(ACTION_LISTEN)]
 
     def _run_in_transaction(self, tracker: Tracker) -> tuple[list[str], list[dict]]:
-        with session_scope() as session:
+        with action_session(tracker.sender_id) as session:
             turn = load_turn(session, tracker)
             if turn is None:
                 log.warning("action %s for unknown conversation", self.NAME)
