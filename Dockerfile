@@ -22,7 +22,7 @@ COPY requirements.lock ./
 RUN python -m pip install --no-cache-dir pip==24.2 \
     && pip install --no-cache-dir -r requirements.lock
 
-COPY pyproject.toml README.md config.yml domain.yml ./
+COPY pyproject.toml README.md config.yml domain.yml webhook.py ./
 COPY bot ./bot
 COPY migrations ./migrations
 COPY training_data ./training_data

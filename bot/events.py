@@ -72,6 +72,11 @@ class MemoryBroker:
         self._lock = threading.Lock()
         self._listeners: dict[int, set[queue.Queue]] = {}
 
+    def publish_all(self, events: list[Event]) -> None:
+        """Hand each event to every listener of its dealer."""
+        for event in events:
+            self.publish(event)
+
     def publish(self, event: Event) -> None:
         """Hand the event to every listener of its dealer (a full queue drops it)."""
         with self._lock:
@@ -111,9 +116,12 @@ class RedisBroker:
 
         self._redis = redis.Redis.from_url(url)
 
-    def publish(self, event: Event) -> None:
-        """Publish on the dealer's channel."""
-        self._redis.publish(CHANNEL.format(dealer_id=event.dealer_id), event.to_json())
+    def publish_all(self, events: list[Event]) -> None:
+        """Publish each on its dealer's channel, all in one round trip."""
+        pipe = self._redis.pipeline(transaction=False)
+        for event in events:
+            pipe.publish(CHANNEL.format(dealer_id=event.dealer_id), event.to_json())
+        pipe.execute()
 
     def subscribe(self, dealer_id: int) -> Subscription:
         """Subscribe to the dealer's channel (before returning, so nothing is missed)."""
@@ -147,10 +155,10 @@ def broker() -> MemoryBroker | RedisBroker:
     return _broker_for(get_settings().redis_url)
 
 
-def publish(event: Event) -> None:
+def publish(*events: Event) -> None:
     """Publish now. Never raises: a console missing an event must not fail a text."""
     try:
-        broker().publish(event)
+        broker().publish_all(list(events))
     except Exception:
         log.exception("could not publish a live event")
 
@@ -172,8 +180,9 @@ def announce(session: Session, dealer_id: int, kind: str, **data: object) -> Non
 
 @sa_event.listens_for(Session, "after_commit")
 def _publish_committed(session: Session) -> None:
-    for pending in session.info.pop(_PENDING, []):
-        publish(pending)
+    pending = session.info.pop(_PENDING, [])
+    if pending:
+        publish(*pending)  # a turn's events (its text and the reply) in one round trip
 
 
 @sa_event.listens_for(Session, "after_rollback")

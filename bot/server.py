@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from typing import Any
 
 from flask import Flask
@@ -19,6 +20,7 @@ from gunicorn.errors import HaltServer
 from gunicorn.glogging import Logger
 
 from bot.logging_setup import json_handler
+from bot.settings import ROOT
 
 
 class JsonLogger(Logger):
@@ -33,7 +35,8 @@ class JsonLogger(Logger):
 
 
 class TextpayServer(BaseApplication):
-    """Gunicorn, configured in code: workers build the app after forking.
+    """Gunicorn, configured in code, serving webhook.py's `app`: workers build it
+    after forking.
 
     The app (and the Rasa agent's event-loop thread) must be created in each
     worker, not in the master: threads do not survive fork.
@@ -49,10 +52,12 @@ class TextpayServer(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self) -> Flask:
-        """Called in each worker: build the Flask app there."""
-        from bot.web import create_app
+        """Called in each worker: import webhook.py, which builds the app there."""
+        if str(ROOT) not in sys.path:
+            sys.path.insert(0, str(ROOT))
+        from webhook import app
 
-        return create_app()
+        return app
 
 
 def gunicorn_options(host: str, port: int) -> dict:

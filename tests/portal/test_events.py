@@ -59,7 +59,7 @@ def test_redis_carries_events_between_separate_brokers():
     dealer_id = int(uuid.uuid4().int % 1_000_000) + 10_000
     listener = RedisBroker(url).subscribe(dealer_id)
     try:
-        RedisBroker(url).publish(Event(dealer_id, "message", {"id": 7}))  # another "worker"
+        RedisBroker(url).publish_all([Event(dealer_id, "message", {"id": 7})])  # another "worker"
         event = listener.get(timeout=2)
     finally:
         listener.close()

@@ -11,6 +11,7 @@ image is built the way `make install` builds .venv.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 import subprocess
@@ -235,3 +236,15 @@ def test_the_images_commands_run_here_outside_docker(tmp_path):
             json.loads(result.stdout)
         for line in result.stderr.splitlines():
             json.loads(line)  # the worker's log is JSON lines too
+
+
+def test_webhook_py_is_the_app_flask_and_gunicorn_serve(tmp_path):
+    """DESIGN.md's entry point: `flask --app webhook` finds the app, with the Twilio route."""
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'textpay.db'}",
+           "TEXTPAY_DEMO": "1", "TEXTPAY_MODEL": str(ROOT / "models" / "textpay.tar.gz")}
+    routes = subprocess.run([str(VENV_BIN / "flask"), "--app", "webhook", "routes"], cwd=ROOT,
+                            env=env, capture_output=True, text=True, timeout=180)
+    assert routes.returncode == 0, routes.stderr[-2000:]
+    assert "/twilio/sms" in routes.stdout and "/stripe/webhook" in routes.stdout
+    assert "COPY pyproject.toml README.md config.yml domain.yml webhook.py ./" in \
+        DOCKERFILE.read_text()

@@ -91,9 +91,9 @@ def test_a_holder_that_died_frees_the_conversation_after_its_lifetime(two_stores
 
 def test_a_waiter_whose_own_ticket_expires_gives_up_with_a_clear_error(two_stores):
     key = f"sms:{uuid.uuid4().hex}"
-    with two_stores[0].hold(key, lifetime=5), pytest.raises(ConversationBusy):
-        with two_stores[1].hold(key, lifetime=0.2):
-            pass
+    with (two_stores[0].hold(key, lifetime=5), pytest.raises(ConversationBusy),
+          two_stores[1].hold(key, lifetime=0.2)):
+        pass
 
 
 def test_redis_locks_leave_no_keys_behind():
