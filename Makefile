@@ -33,7 +33,7 @@ help:
 	@echo "make install   create .venv, install the lock file, train the model if stale"
 	@echo "make nlu-eval  intent macro-F1 and confusions on the held-out split"
 	@echo "make bench     latency/throughput benchmark (textpay vs plain rasa run)"
-	@echo "make lint      ruff"
+	@echo "make lint      ruff and the layer contracts (import-linter)"
 
 install: $(VENV)/.installed $(MODEL)
 
@@ -76,11 +76,13 @@ browser:
 
 test: install browser
 	@$(BIN)/ruff check .
+	@$(BIN)/lint-imports --no-cache --no-logo
 	@$(BIN)/rasa data validate --fail-on-warnings --quiet >/dev/null
 	@$(BIN)/pytest
 
 lint: $(VENV)/.installed
 	@$(BIN)/ruff check .
+	@$(BIN)/lint-imports --no-cache --no-logo
 
 nlu-eval: install
 	@$(BIN)/python -m bot.nlu.evaluate
