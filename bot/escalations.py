@@ -13,7 +13,7 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import events
+from bot import live_events
 from bot.models import Account, Escalation, EscalationStatus
 
 log = logging.getLogger(__name__)
@@ -23,7 +23,7 @@ ACTIVE = (EscalationStatus.OPEN, EscalationStatus.TAKEN_OVER)
 
 def announce_change(session: Session, escalation: Escalation, action: str) -> None:
     """Live consoles show the escalation's new state once the session commits."""
-    events.announce(session, escalation.dealer_id, events.ESCALATION, id=escalation.id,
+    live_events.announce(session, escalation.dealer_id, live_events.ESCALATION, id=escalation.id,
                     action=action, account_id=escalation.account_id,
                     borrower_id=escalation.borrower_id, reason=escalation.reason,
                     status=escalation.status, holder=escalation.holder_name)

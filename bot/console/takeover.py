@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from bot import events
+from bot import live_events
 from bot.clock import utcnow
 from bot.console.audit import Actor, record
 from bot.escalations import announce_change, taken_over
@@ -91,7 +91,7 @@ def staff_reply(session: Session, escalation: Escalation, text: str, actor: Acto
                        account_id=escalation.account_id, defer=False)
     record(session, escalation.dealer_id, actor, "reply", account_id=escalation.account_id,
            details=f"message {message.id} ({len(text)} characters)")
-    events.announce(session, escalation.dealer_id, events.MESSAGE, id=message.id,
+    live_events.announce(session, escalation.dealer_id, live_events.MESSAGE, id=message.id,
                     borrower_id=borrower.id, account_id=escalation.account_id,
                     direction=message.direction, author=message.author)
     return message

@@ -31,7 +31,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot import escalations, events
+from bot import escalations, live_events
 from bot.clock import utcnow
 from bot.collection import primary_account
 from bot.db import session_scope
@@ -214,9 +214,9 @@ def _store_with_apology(sms: InboundSms, body: str) -> list[str]:
 
 
 def _announce_to_console(session: Session, message: Message) -> None:
-    """Live consoles show the text once it is committed (bot/events.py)."""
+    """Live consoles show the text once it is committed (bot/live_events.py)."""
     if message.borrower_id is not None:
-        events.announce(session, message.dealer_id, events.MESSAGE, id=message.id,
+        live_events.announce(session, message.dealer_id, live_events.MESSAGE, id=message.id,
                         borrower_id=message.borrower_id, direction=message.direction,
                         author=message.author)
 

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from bot.localtime import dealer_today
 from bot.models import Account, Dealer, MessageTemplate
 from bot.sms_templates.checks import preview_result
-from bot.sms_templates.context import VARIABLES, build_context, sample_context
+from bot.sms_templates.variables import VARIABLES, build_context, sample_context
 from bot.wording import compliance
 
 log = logging.getLogger(__name__)

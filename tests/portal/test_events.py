@@ -6,8 +6,8 @@ import uuid
 
 import pytest
 
-from bot import db, events
-from bot.events import Event, MemoryBroker, RedisBroker
+from bot import db, live_events
+from bot.live_events import Event, MemoryBroker, RedisBroker
 from bot.settings import set_settings
 from tests.portal.support import escalate
 from tests.support.servers import redis_or_skip
@@ -18,14 +18,14 @@ def broker(request, settings):
     """The process's broker, in memory or through the real Redis server."""
     url = redis_or_skip() if request.param == "redis" else None
     set_settings(settings.with_overrides(redis_url=url))
-    yield events.broker()
+    yield live_events.broker()
     set_settings(settings)
 
 
 def test_a_borrowers_text_and_a_new_escalation_reach_their_dealer_only(client, world, broker,
                                                                     make_world):
-    with events.subscription(world.dealer_id) as mine, \
-            events.subscription(world.dealer_id + 1000) as someone_else:
+    with live_events.subscription(world.dealer_id) as mine, \
+            live_events.subscription(world.dealer_id + 1000) as someone_else:
         world.phone.text("I want to talk to a real person")
         received = []
         while (event := mine.get(timeout=2)) is not None:
@@ -41,7 +41,7 @@ def test_a_borrowers_text_and_a_new_escalation_reach_their_dealer_only(client, w
 def test_nothing_is_announced_before_commit_or_after_rollback(client, world, broker):
     from bot.escalations import open_escalation
 
-    with events.subscription(world.dealer_id) as listener:
+    with live_events.subscription(world.dealer_id) as listener:
         session = db.new_session()
         open_escalation(session, dealer_id=world.dealer_id, borrower_id=world.borrower_id,
                         account_id=world.account_id, reason="hardship")

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from flask import Response, g, stream_with_context
 from flask_login import current_user
 
-from bot.events import subscription
+from bot.live_events import subscription
 from bot.web.portal import bp
 
 # A comment line this often keeps proxies from closing a quiet stream.

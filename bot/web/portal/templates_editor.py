@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from bot.console.audit import record
 from bot.models import Account, MessageTemplate
-from bot.sms_templates.context import VARIABLES
 from bot.sms_templates.templates import (
     KINDS,
     LANGUAGES,
@@ -19,6 +18,7 @@ from bot.sms_templates.templates import (
     save_template,
     template_body,
 )
+from bot.sms_templates.variables import VARIABLES
 from bot.web.portal import bp
 from bot.web.portal.helpers import admin_required
 from bot.wording.segments import count_segments
