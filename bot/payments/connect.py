@@ -124,10 +124,10 @@ def describe(dealer: Dealer) -> str:
     """Where the dealer's money lands, in words for the portal and the CLI."""
     merchant = for_dealer_or_none(dealer)
     if merchant is None:
-        return "no Stripe account: connect one before importing cards or taking payments"
+        return "no Stripe account yet: connect one before importing cards or taking payments"
     if merchant.is_platform:
         return "the deployment's own Stripe account (single-account mode)"
-    return f"its own Stripe account {merchant.stripe_account} (Stripe Connect)"
+    return f"the connected Stripe account {merchant.stripe_account}"
 
 
 def connect_dealer(session: Session, dealer: Dealer, stripe_account: str, actor: Actor) -> None:

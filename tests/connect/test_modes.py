@@ -71,7 +71,7 @@ def test_the_operator_says_where_each_dealers_payments_go(tmp_path):
     connected = run("stripe-account", "--dealer", str(second["dealer_id"]), "--connect",
                     "acct_1SecondMotors", database=database)
     assert connected.returncode == 0, connected.stderr
-    assert "its own Stripe account acct_1SecondMotors" in connected.stdout
+    assert "the connected Stripe account acct_1SecondMotors" in connected.stdout
     with sqlite3.connect(database) as connection:
         assert connection.execute(
             "select actor, action, details from audit_log").fetchall() == [

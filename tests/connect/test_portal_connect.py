@@ -71,7 +71,7 @@ def test_an_admin_connects_the_dealers_stripe_account_then_imports_cards_from_it
     page = connect_through_the_stand_in(client)
     account = stripe_account_of(dealer_id)
     assert account in router.accounts  # a ledger of its own in the emulator
-    assert f"its own Stripe account {account}" in page
+    assert f"the connected Stripe account {account}" in page
     with db.session_scope() as session:
         [entry] = entries(session, dealer_id, action="stripe_connected")
         assert (entry.actor, entry.details) == (ADMIN, account)
