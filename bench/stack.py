@@ -27,6 +27,7 @@ from bot.migrate import upgrade
 from bot.models import Account, Borrower
 from bot.payments import stripe_gateway
 from bot.payments.emulator import LocalStripe
+from bot.payments.merchant import PLATFORM
 from bot.settings import Settings, get_settings, set_settings
 from tests.support.processes import VENV_BIN, ChildServer
 from tests.support.servers import flush_redis_keys, new_database, postgres_answers, redis_answers
@@ -70,7 +71,8 @@ def model_path() -> Path:
 def seed_dealer() -> int:
     """The dealer every sender texts (its number is DEALER_NUMBER)."""
     with db.session_scope() as session:
-        dealer, _key = create_dealer(session, name="Bench Motors", number=DEALER_NUMBER)
+        dealer, _key = create_dealer(session, name="Bench Motors", number=DEALER_NUMBER,
+                                     platform_stripe=True)
         return dealer.id
 
 
@@ -80,9 +82,10 @@ def seed_senders(dealer_id: int, count: int, first: int) -> list[Sender]:
     with db.session_scope() as session:
         for index in range(first, first + count):
             phone = f"+1555{2000000 + index:07d}"
-            customer = stripe_gateway.ensure_customer(None, f"Sender {index}", f"B-{index}")
-            method = stripe_gateway.emulator_card("4242424242424242", 12, 2034, "123")
-            card = stripe_gateway.attach_card(customer, method)
+            customer = stripe_gateway.ensure_customer(PLATFORM, None, f"Sender {index}",
+                                                      f"B-{index}")
+            method = stripe_gateway.emulator_card(PLATFORM, "4242424242424242", 12, 2034, "123")
+            card = stripe_gateway.attach_card(PLATFORM, customer, method)
             borrower = Borrower(dealer_id=dealer_id, name=f"Sender {index}", phone=phone,
                                 language="en")
             session.add(borrower)

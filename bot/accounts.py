@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import stripe
 from pydantic import BaseModel, Field, StrictStr, ValidationError, constr, validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,7 +12,7 @@ from sqlalchemy.orm import Session
 from bot.campaigns.planner import queue_welcomes
 from bot.clock import iso_utc, utcnow
 from bot.models import Account, Borrower, Dealer
-from bot.payments import stripe_gateway
+from bot.payments.card_checks import CardRefused, check_card
 from bot.phones import to_e164
 
 
@@ -102,21 +101,19 @@ def _borrower_for(session: Session, dealer: Dealer, data: BorrowerIn) -> Borrowe
     return borrower
 
 
-def _card_details(data: AccountIn) -> tuple[str | None, str | None]:
-    if not data.stripe_payment_method_id:
-        return None, None
-    if not data.stripe_customer_id:
+def _card_details(dealer: Dealer, data: AccountIn) -> tuple[str | None, str | None]:
+    """Brand and last4 of the account's card, once its ids are found in the dealer's
+    own Stripe account (bot/payments/card_checks.py)."""
+    if data.stripe_payment_method_id and not data.stripe_customer_id:
         raise AccountInputError("invalid_request",
                                 "stripe_customer_id is required with stripe_payment_method_id")
+    if not data.stripe_customer_id:
+        return None, None
     try:
-        card = stripe_gateway.card_on_file(data.stripe_payment_method_id)
-    except stripe.InvalidRequestError:
-        raise AccountInputError("invalid_payment_method",
-                                "stripe_payment_method_id: no such payment method") from None
-    except stripe.StripeError:
-        raise AccountInputError("stripe_unavailable",
-                                "could not reach Stripe to read the card; try again") from None
-    return card.brand, card.last4
+        card = check_card(dealer, data.stripe_customer_id, data.stripe_payment_method_id)
+    except CardRefused as refused:
+        raise AccountInputError(refused.code, refused.message) from None
+    return (card.brand, card.last4) if card else (None, None)
 
 
 def create_account(session: Session, dealer: Dealer, data: AccountIn) -> Account:
@@ -127,7 +124,7 @@ def create_account(session: Session, dealer: Dealer, data: AccountIn) -> Account
     if exists:
         raise AccountInputError("duplicate_reference",
                                 f"an account with reference {data.reference!r} already exists")
-    brand, last4 = _card_details(data)
+    brand, last4 = _card_details(dealer, data)
     borrower = _borrower_for(session, dealer, data.borrower)
     session.flush()
     account = Account(

@@ -61,21 +61,28 @@ def _safe_url(url: str) -> str:
 @click.option("--number", required=True, help="The dealer's Twilio number, E.164 (+1...).")
 @click.option("--timezone", "timezone_", default="America/New_York", show_default=True)
 @click.option("--contact", default=None, help="Phone number borrowers call (default: --number).")
+@click.option("--stripe", "stripe_mode", type=click.Choice(["platform", "connect"]), default=None,
+              help="platform: payments land in this deployment's own Stripe account (one dealer "
+                   "at most); connect: the dealer connects its own. Default: platform for the "
+                   "first dealer, connect after.")
 @click.option("--json", "as_json", is_flag=True, help="Print {\"dealer_id\", \"api_key\"}.")
 def create_dealer(name: str, number: str, timezone_: str, contact: str | None,
-                  as_json: bool) -> None:
+                  stripe_mode: str | None, as_json: bool) -> None:
     """Create a dealer and print its id and API key (shown this once only)."""
     from bot import db
     from bot.dealers import DealerError
     from bot.dealers import create_dealer as create
+    from bot.payments.connect import describe
     from bot.settings import get_settings
 
     db.configure(get_settings().database_url)
     try:
         with db.session_scope() as session:
             dealer, key = create(session, name=name, number=number, timezone=timezone_,
-                                 contact_phone=contact)
-            dealer_id = dealer.id
+                                 contact_phone=contact,
+                                 platform_stripe=None if stripe_mode is None
+                                 else stripe_mode == "platform")
+            dealer_id, stripe_note = dealer.id, describe(dealer)
     except DealerError as error:
         raise click.UsageError(str(error)) from None
     if as_json:
@@ -84,6 +91,45 @@ def create_dealer(name: str, number: str, timezone_: str, contact: str | None,
         click.echo(f"dealer id: {dealer_id}")
         click.echo(f"API key:   {key}")
         click.echo("Store the key now: it is not shown again.")
+        click.echo(f"Payments:  {stripe_note}")
+
+
+@main.command("stripe-account")
+@click.option("--dealer", "dealer_id", type=int, required=True, help="The dealer's id.")
+@click.option("--connect", "account", default=None,
+              help="Record the dealer's connected Stripe account (acct_...).")
+@click.option("--disconnect", is_flag=True, help="Revoke and forget its connected account.")
+@click.option("--hold-platform", is_flag=True,
+              help="Its payments land in this deployment's own Stripe account (one dealer).")
+@click.option("--release-platform", is_flag=True,
+              help="It no longer uses this deployment's own Stripe account.")
+def stripe_account(dealer_id: int, account: str | None, disconnect: bool, hold_platform: bool,
+                   release_platform: bool) -> None:
+    """Show or change which Stripe account a dealer's payments land in (audited)."""
+    from bot import db
+    from bot.audit import Actor
+    from bot.models import Dealer
+    from bot.payments import connect
+    from bot.settings import get_settings
+
+    db.configure(get_settings().database_url)
+    operator = Actor("cli", "textpay command line")
+    try:
+        with db.session_scope() as session:
+            dealer = session.get(Dealer, dealer_id)
+            if dealer is None:
+                raise click.UsageError(f"no dealer {dealer_id}")
+            if release_platform:
+                connect.release_platform_account(session, dealer, operator)
+            if hold_platform:
+                connect.hold_platform_account(session, dealer, operator)
+            if disconnect:
+                connect.disconnect_dealer(session, dealer, operator)
+            if account:
+                connect.connect_dealer(session, dealer, account, operator)
+            click.echo(f"dealer {dealer_id}: payments go to {connect.describe(dealer)}")
+    except connect.ConnectError as error:
+        raise click.UsageError(str(error)) from None
 
 
 @main.command("create-user")

@@ -21,7 +21,7 @@ from bot.dealers import create_dealer
 from bot.localtime import dealer_today
 from bot.migrate import upgrade
 from bot.models import Account, Borrower
-from bot.payments import stripe_gateway
+from bot.payments import merchant, stripe_gateway
 from bot.payments.emulator import LocalStripe
 from bot.settings import ROOT, Settings, load_settings, set_settings
 
@@ -76,13 +76,18 @@ def demo_settings(port: int, stripe_url: str, database: Path) -> Settings:
 def seed(today: date | None = None) -> None:
     """Create the demo dealer, borrowers, accounts and their cards in the emulator."""
     with db.session_scope() as session:
+        # The demo dealer runs alone: its money lands in the emulator's own account.
         dealer, _ = create_dealer(session, name="Sunrise Auto Sales", number=DEALER_NUMBER,
-                                  contact_phone="+15550100001", timezone="America/Chicago")
+                                  contact_phone="+15550100001", timezone="America/Chicago",
+                                  platform_stripe=True)
         today = today or dealer_today(dealer)  # "due today" is the dealer's today, not UTC's
+        dealers_stripe = merchant.for_dealer(dealer)
         for person in DEMO_BORROWERS:
-            customer = stripe_gateway.ensure_customer(None, person.name, person.reference)
-            method = stripe_gateway.emulator_card(person.card_number, 12, 2034, "123")
-            card = stripe_gateway.attach_card(customer, method)
+            customer = stripe_gateway.ensure_customer(dealers_stripe, None, person.name,
+                                                      person.reference)
+            method = stripe_gateway.emulator_card(dealers_stripe, person.card_number, 12, 2034,
+                                                  "123")
+            card = stripe_gateway.attach_card(dealers_stripe, customer, method)
             borrower = Borrower(dealer_id=dealer.id, name=person.name, phone=person.phone,
                                 language=person.language)
             session.add(borrower)

@@ -33,6 +33,10 @@ class Settings:
     stripe_secret_key: str | None = None
     stripe_api_base: str | None = None
     stripe_webhook_secret: str | None = None
+    # Stripe Connect (bot/payments/connect.py): the platform's OAuth client id (ca_...),
+    # and the signing secret of the Connect webhook endpoint (events from dealers' accounts).
+    stripe_connect_client_id: str | None = None
+    stripe_connect_webhook_secret: str | None = None
     twilio_account_sid: str | None = None
     twilio_auth_token: str | None = None
     twilio_api_base: str | None = None
@@ -86,6 +90,8 @@ def load_settings() -> Settings:
         stripe_secret_key=_env("STRIPE_SECRET_KEY"),
         stripe_api_base=_env("STRIPE_API_BASE"),
         stripe_webhook_secret=_env("STRIPE_WEBHOOK_SECRET"),
+        stripe_connect_client_id=_env("STRIPE_CONNECT_CLIENT_ID"),
+        stripe_connect_webhook_secret=_env("STRIPE_CONNECT_WEBHOOK_SECRET"),
         twilio_account_sid=_env("TWILIO_ACCOUNT_SID"),
         twilio_auth_token=_env("TWILIO_AUTH_TOKEN"),
         twilio_api_base=_env("TWILIO_API_BASE"),

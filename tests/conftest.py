@@ -22,6 +22,7 @@ from bot.migrate import upgrade
 from bot.models import Account, Base, Borrower, Dealer
 from bot.payments import stripe_gateway
 from bot.payments.emulator import LocalStripe
+from bot.payments.merchant import PLATFORM, Merchant
 from bot.settings import DEFAULT_MODEL_PATH, Settings, set_settings
 from tests.support import clock as test_clock
 from tests.support.sms import AUTH_TOKEN, DEALER_NUMBER, PUBLIC_URL, Phone
@@ -167,11 +168,13 @@ class World:
             return account
 
 
-def card_in_emulator(number: str, name: str = "Dana Reyes") -> tuple[str, str]:
-    """A customer with a test card attached: (customer id, payment method id)."""
-    customer = stripe_gateway.ensure_customer(None, name, "test")
-    method = stripe_gateway.emulator_card(number, 12, 2034, "123")
-    stripe_gateway.attach_card(customer, method)
+def card_in_emulator(number: str, name: str = "Dana Reyes",
+                     merchant: Merchant = PLATFORM) -> tuple[str, str]:
+    """A customer with a test card attached, in `merchant`'s Stripe account (default: the
+    deployment's own): (customer id, payment method id)."""
+    customer = stripe_gateway.ensure_customer(merchant, None, name, "test")
+    method = stripe_gateway.emulator_card(merchant, number, 12, 2034, "123")
+    stripe_gateway.attach_card(merchant, customer, method)
     return customer, method
 
 
@@ -217,7 +220,7 @@ def world(make_world) -> World:
 
 def payment_intents() -> list:
     """Every PaymentIntent in the emulator."""
-    return list(stripe_gateway.client().v1.payment_intents.list(params={"limit": 100}).data)
+    return list(PLATFORM.client().v1.payment_intents.list(params={"limit": 100}).data)
 
 
 @pytest.fixture

@@ -12,6 +12,10 @@ Decimal; due dates are YYYY-MM-DD or MM/DD/YYYY. A bad row is reported with
 its line number and reason while the good rows are kept, and importing the
 same file twice changes nothing the second time. New accounts get their
 welcome text (planned here, sent within quiet hours).
+
+Stripe ids new to an account must be in the dealer's own Stripe account
+(bot/payments/card_checks.py); a row naming ids that are not there is refused
+like any other bad row.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -33,6 +37,7 @@ from bot.clock import utcnow
 from bot.messaging.quiet_hours import stored_phone_zones
 from bot.models import Account, Borrower, Dealer
 from bot.money import to_cents
+from bot.payments.card_checks import CardRefused, check_cards
 from bot.phones import to_e164
 
 REQUIRED = ("reference", "name", "phone", "balance")
@@ -86,6 +91,14 @@ class Row:
     timezone: str | None
     stripe_customer_id: str | None
     stripe_payment_method_id: str | None
+    # Read from the dealer's Stripe account when the ids were checked there.
+    card_brand: str | None = None
+    card_last4: str | None = None
+
+    @property
+    def card_ids(self) -> tuple[str | None, str | None]:
+        """(customer id, payment method id)."""
+        return self.stripe_customer_id, self.stripe_payment_method_id
 
 
 def _cents(raw: str, column: str, required: bool) -> int:
@@ -266,10 +279,11 @@ class _Upsert:
         account = self.accounts.get(row.reference)
         if account is None:
             self.new_accounts.append({"dealer_id": self.dealer.id, "reference": row.reference,
-                                      "phone": row.phone, **values})
+                                      "phone": row.phone, "card_brand": row.card_brand,
+                                      "card_last4": row.card_last4, **values})
             return "created"
         if account.stripe_payment_method_id != row.stripe_payment_method_id:
-            values.update(card_brand=None, card_last4=None)  # read again from Stripe
+            values.update(card_brand=row.card_brand, card_last4=row.card_last4)
         moved = borrower is None or account.borrower_id != borrower.id
         if moved:
             self.moving_accounts.append((account, row.phone))
@@ -298,12 +312,40 @@ class _Upsert:
         ).all())
 
 
+def _with_checked_cards(dealer: Dealer, rows: list[tuple[int, Row]],
+                        known: dict[str, Account]) -> tuple[list[tuple[int, Row]],
+                                                            list[tuple[int, str]]]:
+    """Check the Stripe ids new to their account in the dealer's Stripe account.
+
+    Returns the rows to keep (with their card's brand and last4 when checked)
+    and the refused ones as (line, reason).
+    """
+    def is_new(row: Row) -> bool:
+        account = known.get(row.reference)
+        stored = (account.stripe_customer_id, account.stripe_payment_method_id) \
+            if account else (None, None)
+        return bool(row.stripe_customer_id) and row.card_ids != stored
+
+    checked = check_cards(dealer, [row.card_ids for _, row in rows if is_new(row)])
+    kept, refused = [], []
+    for line, row in rows:
+        card = checked.get(row.card_ids) if is_new(row) else None
+        if isinstance(card, CardRefused):
+            refused.append((line, card.message))
+        elif card is not None:
+            kept.append((line, replace(row, card_brand=card.brand, card_last4=card.last4)))
+        else:
+            kept.append((line, row))
+    return kept, refused
+
+
 def import_csv(session: Session, dealer: Dealer, text: str,
                progress: Progress | None = None) -> ImportReport:
     """Upsert the CSV's accounts for the dealer (the caller commits); see the module doc."""
     rows, errors = read_rows(text, dealer.country or "US")
-    report = ImportReport(errors=errors)
     upsert = _Upsert(session, dealer)
+    rows, refused = _with_checked_cards(dealer, rows, upsert.accounts)
+    report = ImportReport(errors=errors + refused)
     report_every, unreported = max(1, len(rows) // 100), 0
     for _line, row in rows:
         borrower, borrower_changed = upsert.borrower(row)

@@ -21,7 +21,7 @@ from bot.campaigns.planner import WELCOME
 from bot.clock import utcnow
 from bot.db import session_scope
 from bot.models import Account, Dealer
-from bot.payments import stripe_gateway
+from bot.payments import merchant, stripe_gateway
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +47,12 @@ def read_cards(account_ids: Collection[int]) -> int:
             account = session.get(Account, account_id)
             if account is None or not account.stripe_payment_method_id or account.card_last4:
                 continue
+            dealers_stripe = merchant.for_dealer_or_none(account.dealer)
+            if dealers_stripe is None:
+                continue  # no Stripe account to read it from; charging will refuse it too
             try:
-                card = stripe_gateway.card_on_file(account.stripe_payment_method_id)
+                card = stripe_gateway.card_on_file(dealers_stripe,
+                                                   account.stripe_payment_method_id)
             except stripe.StripeError as error:
                 log.warning("card of account %s not read: %s", account_id, type(error).__name__)
                 continue

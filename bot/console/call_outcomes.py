@@ -15,8 +15,8 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from bot.audit import Actor, record
 from bot.collection import open_dispute
-from bot.console.audit import Actor, record
 from bot.escalations import open_escalation
 from bot.localtime import local_today
 from bot.models import Account, Borrower, CallLog, Dealer, Dispute, EscalationReason

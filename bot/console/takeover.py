@@ -13,8 +13,8 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from bot import live_events
+from bot.audit import Actor, record
 from bot.clock import utcnow
-from bot.console.audit import Actor, record
 from bot.escalations import announce_change, taken_over
 from bot.messaging.outbound import send_sms
 from bot.models import Borrower, Escalation, EscalationStatus, Message

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from bot.dialogue import questions
 from bot.dialogue.context import Turn
 from bot.models import Installment, Payment, PaymentStatus
-from bot.payments import charging, links, stripe_gateway
+from bot.payments import charging, links, merchant, stripe_gateway
 from bot.payments.reconcile import settle_unknown
 from bot.sms_templates.receipts import receipt_text
 
@@ -29,6 +29,9 @@ def offer_payment(turn: Turn, requested: int | str | None) -> None:
     account = turn.account
     if account is None:
         turn.say("no_account")
+        return
+    if merchant.for_dealer_or_none(turn.dealer) is None:
+        turn.say("card_payments_unavailable")  # the dealer has no Stripe account to pay into
         return
     if not (account.stripe_customer_id and account.stripe_payment_method_id):
         url = links.create_link(turn.session, links.UPDATE_CARD, account.id)
@@ -153,6 +156,12 @@ def _say_outcome(turn: Turn, payment: Payment, outcome: str) -> None:
     elif outcome == stripe_gateway.DECLINED:
         url = links.create_link(turn.session, links.UPDATE_CARD, account.id)
         turn.say("declined", last4=payment.card_last4 or "", link=url)
+    elif outcome == stripe_gateway.CARD_UNAVAILABLE:
+        # The card on file is not in the dealer's Stripe account: nothing was charged.
+        url = links.create_link(turn.session, links.UPDATE_CARD, account.id)
+        turn.say("no_card", reference=account.reference, link=url)
+    elif outcome == stripe_gateway.NOT_CONNECTED:
+        turn.say("card_payments_unavailable")
     elif outcome == stripe_gateway.AUTHENTICATION_REQUIRED:
         url = links.create_link(turn.session, links.AUTHENTICATE, account.id, payment.id)
         turn.say("authentication_required", amount=turn.money(payment.amount_cents), link=url)

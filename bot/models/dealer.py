@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, Float, ForeignKey, Integer, String
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    false,
+    text,
+)
 from sqlalchemy.orm import relationship
 
 from bot.models.base import Base, Timestamped
@@ -12,6 +24,12 @@ class Dealer(Timestamped, Base):
     """A dealer or buy-here-pay-here lender: every other row belongs to one."""
 
     __tablename__ = "dealers"
+    # The deployment's own Stripe account is the merchant account of one dealer at most.
+    __table_args__ = (
+        Index("uq_dealers_platform_stripe", "uses_platform_stripe", unique=True,
+              sqlite_where=text("uses_platform_stripe"),
+              postgresql_where=text("uses_platform_stripe")),
+    )
 
     name = Column(String(200), nullable=False)
     timezone = Column(String(64), nullable=False, default="America/New_York")
@@ -41,6 +59,12 @@ class Dealer(Timestamped, Base):
     response_target_minutes = Column(Integer, nullable=False, default=60)
     quick_replies = Column(JSON, nullable=False, default=list)
     survey_enabled = Column(Boolean, nullable=False, default=False)
+    # Whose Stripe account the dealer's money lands in (bot/payments/merchant.py): its
+    # connected account (Stripe Connect, acct_...), else the deployment's own account
+    # when this dealer holds it (single-account mode), else none: no card is taken.
+    stripe_account_id = Column(String(64), unique=True)
+    uses_platform_stripe = Column(Boolean, nullable=False, default=False,
+                                  server_default=false())
 
     @property
     def allowed_frequencies(self) -> list[str]:

@@ -47,6 +47,9 @@ class Payment(Timestamped, Base):
     status = Column(String(20), nullable=False, default=PaymentStatus.PENDING, index=True)
     source = Column(String(20), nullable=False, default="sms")
     stripe_payment_intent_id = Column(String(255), index=True)
+    # The Stripe account the charge is made in (the dealer's connected account when the
+    # borrower was asked; NULL: the deployment's own). Webhooks and reconcile look there.
+    stripe_account_id = Column(String(64))
     idempotency_key = Column(String(64), nullable=False, unique=True, default=new_idempotency_key)
     # A plain category (declined, authentication_required, stripe_unavailable),
     # never Stripe's decline code: borrowers and logs get no more than that.

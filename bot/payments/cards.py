@@ -11,17 +11,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.models import Account, Payment, PaymentStatus, SecureLink
-from bot.payments import charging, links, stripe_gateway
+from bot.payments import charging, links, merchant, stripe_gateway
 from bot.payments.followups import Notice, receipt
+from bot.payments.merchant import Merchant
 
 log = logging.getLogger(__name__)
 
 
 def save_new_card(session: Session, account: Account, payment_method_id: str) -> Notice:
-    """Make a PaymentMethod the account's card on file; returns the confirmation to text."""
+    """Make a PaymentMethod (in the dealer's Stripe account) the account's card on file;
+    returns the confirmation to text. Raises NotConnected when the dealer has no Stripe
+    account."""
+    dealers_stripe = merchant.for_dealer(account.dealer)
     customer_id = stripe_gateway.ensure_customer(
-        account.stripe_customer_id, account.borrower.name, account.reference)
-    card = stripe_gateway.attach_card(customer_id, payment_method_id)
+        dealers_stripe, account.stripe_customer_id, account.borrower.name, account.reference)
+    card = stripe_gateway.attach_card(dealers_stripe, customer_id, payment_method_id)
     account.stripe_customer_id = customer_id
     account.stripe_payment_method_id = payment_method_id
     account.card_brand, account.card_last4 = card.brand, card.last4
@@ -30,12 +34,13 @@ def save_new_card(session: Session, account: Account, payment_method_id: str) ->
                   {"brand": card.brand, "last4": card.last4, "reference": account.reference})
 
 
-def save_card_from_checkout(session: Session, metadata: dict,
+def save_card_from_checkout(session: Session, made_in: Merchant, metadata: dict,
                             payment_method_id: str) -> tuple[str, list[Notice]]:
     """A borrower finished Stripe's hosted card page: save the card, spend the link.
 
     Stripe reports it twice (checkout.session.completed and setup_intent.succeeded)
-    and may redeliver either; the card is saved and confirmed by text once.
+    and may redeliver either; the card is saved and confirmed by text once. The
+    event must come from the Stripe account of the link's dealer (`made_in`).
     Returns the outcome recorded for the webhook event, and the confirmation to text.
     """
     link = session.execute(
@@ -45,6 +50,8 @@ def save_card_from_checkout(session: Session, metadata: dict,
     if link is None or str(link.account_id) != str(metadata.get("textpay_account_id")):
         return "unknown_link", []
     account = session.get(Account, link.account_id)
+    if merchant.for_dealer_or_none(account.dealer) != made_in:
+        return "unknown_link", []  # another Stripe account's event naming this dealer's link
     if account.stripe_payment_method_id == payment_method_id:
         return "already_saved", []
     if not links.use_link(session, link):

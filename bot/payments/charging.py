@@ -10,6 +10,11 @@ The life of a payment (see PaymentStatus):
 3. `charge_claimed` asks Stripe with the row's idempotency key and records
    the answer; only Stripe saying "succeeded" posts to the ledger, and the
    ledger accepts one entry per payment.
+
+Each row records the Stripe account it is charged in (the dealer's, when the
+row is made), committed with the claim, so that reconcile and webhooks look
+in the right account even when Stripe's answer is lost. A dealer whose
+Stripe account changed since the borrower was asked is not charged.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from bot.clock import utcnow
 from bot.models import Account, Dealer, Payment, PaymentStatus
-from bot.payments import ledger, stripe_gateway
+from bot.payments import ledger, merchant, stripe_gateway
 from bot.settings import get_settings
 
 # Words a borrower may use instead of a number (from bot/nlu's amount entity).
@@ -97,6 +102,7 @@ def create_pending(session: Session, account: Account, amount_cents: int) -> Pay
         status=PaymentStatus.PENDING,
         card_brand=account.card_brand,
         card_last4=account.card_last4,
+        stripe_account_id=account.dealer.stripe_account_id,
     )
     session.add(payment)
     session.flush()
@@ -113,6 +119,7 @@ def create_claimed(session: Session, account: Account, amount_cents: int,
         dealer_id=account.dealer_id, account_id=account.id, amount_cents=amount_cents,
         status=PaymentStatus.PROCESSING, source=source, confirmed_at=utcnow(),
         card_brand=account.card_brand, card_last4=account.card_last4,
+        stripe_account_id=account.dealer.stripe_account_id,
     )
     session.add(payment)
     session.flush()
@@ -174,7 +181,13 @@ def charge_claimed(session: Session, payment: Payment) -> str:
     """
     account = session.get(Account, payment.account_id)
     dealer = session.get(Dealer, payment.dealer_id)
+    if merchant.for_dealer_or_none(dealer) != merchant.for_payment(payment):
+        # No Stripe account, or not the one the borrower was asked to pay into.
+        result = stripe_gateway.ChargeResult(stripe_gateway.NOT_CONNECTED)
+        record_outcome(session, payment, result)
+        return result.outcome
     result = stripe_gateway.charge_card(
+        merchant.for_payment(payment),
         amount_cents=payment.amount_cents,
         currency=dealer.currency,
         customer_id=account.stripe_customer_id,
@@ -192,6 +205,8 @@ def charge_claimed(session: Session, payment: Payment) -> str:
 
 _STATUS_FOR_OUTCOME = {
     stripe_gateway.DECLINED: PaymentStatus.FAILED,
+    stripe_gateway.CARD_UNAVAILABLE: PaymentStatus.FAILED,
+    stripe_gateway.NOT_CONNECTED: PaymentStatus.FAILED,
     stripe_gateway.AUTHENTICATION_REQUIRED: PaymentStatus.REQUIRES_ACTION,
     stripe_gateway.UNAVAILABLE: PaymentStatus.UNKNOWN,
     stripe_gateway.PROCESSING: PaymentStatus.UNKNOWN,
@@ -201,6 +216,8 @@ _FAILURE_REASON = {
     stripe_gateway.DECLINED: "declined",
     stripe_gateway.AUTHENTICATION_REQUIRED: "authentication_required",
     stripe_gateway.UNAVAILABLE: "stripe_unavailable",
+    stripe_gateway.CARD_UNAVAILABLE: "card_unavailable",
+    stripe_gateway.NOT_CONNECTED: "stripe_not_connected",
 }
 
 

@@ -5,6 +5,11 @@ to /tmp/localstripe.pickle on every write (slow as data grows, and shared by
 every instance on the machine). This launcher serves the same aiohttp app on
 127.0.0.1 only, in memory only.
 
+localstripe knows nothing of Stripe Connect (it ignores `Stripe-Account`). The
+launcher adds `POST /v1/accounts` and `GET /v1/accounts/<id>` so that the
+stand-in for Stripe's connect page can create a connected account's id here;
+tests/support/stripe_router.py gives each such account a ledger of its own.
+
     python -m bot.payments.emulator --port 8420
 """
 
@@ -12,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -29,8 +35,38 @@ def serve(port: int) -> None:
     from localstripe.server import app
 
     resources.Store.dump_to_disk = lambda self: None
+    add_connected_accounts(app)
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None)
+
+
+def new_account(account_id: str | None = None) -> dict:
+    """A connected account as Stripe describes one (the fields textpay reads)."""
+    return {"id": account_id or f"acct_{secrets.token_hex(8)}", "object": "account",
+            "type": "standard", "charges_enabled": True, "details_submitted": True}
+
+
+def add_connected_accounts(app: object) -> None:
+    """Teach a localstripe app to create and show connected accounts (ids only)."""
+    from aiohttp import web
+
+    accounts: dict[str, dict] = {}
+
+    async def create(_request: web.Request) -> web.Response:
+        account = new_account()
+        accounts[account["id"]] = account
+        return web.json_response(account)
+
+    async def retrieve(request: web.Request) -> web.Response:
+        account = accounts.get(request.match_info["id"])
+        if account is None:
+            return web.json_response({"error": {"type": "invalid_request_error",
+                                                "code": "resource_missing",
+                                                "message": "No such account"}}, status=404)
+        return web.json_response(account)
+
+    app.router.add_post("/v1/accounts", create)
+    app.router.add_get("/v1/accounts/{id}", retrieve)
 
 
 def free_port() -> int:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.clock import utcnow
 from bot.models import Account, Payment, PaymentStatus
-from bot.payments import charging, stripe_gateway
+from bot.payments import charging, merchant, stripe_gateway
 from bot.payments.followups import Notice, receipt
 
 log = logging.getLogger(__name__)
@@ -29,11 +29,14 @@ NOT_FOUND_GRACE = timedelta(seconds=30)
 
 
 def _ask_stripe(session: Session, payment: Payment) -> stripe_gateway.ChargeResult | None:
+    # The account the charge was made in, even if the dealer has connected another since.
+    made_in = merchant.for_payment(payment)
     if payment.stripe_payment_intent_id:
-        return stripe_gateway.retrieve_outcome(payment.stripe_payment_intent_id)
+        return stripe_gateway.retrieve_outcome(made_in, payment.stripe_payment_intent_id)
     account = session.get(Account, payment.account_id)
     attempted = payment.confirmed_at or payment.created_at
-    return stripe_gateway.find_intent_for(payment.idempotency_key, account.stripe_customer_id,
+    return stripe_gateway.find_intent_for(made_in, payment.idempotency_key,
+                                          account.stripe_customer_id,
                                           since=attempted - timedelta(minutes=5))
 
 

@@ -1,20 +1,22 @@
-"""Stripe, through the official SDK: charge a stored card, read a card's brand.
+"""Stripe, through the official SDK: charge a stored card, read and check a card.
 
 Everything Stripe-specific stays in this module; the rest of textpay sees
 plain results (`ChargeResult`) and never a Stripe decline code, which
-borrowers must not be shown and logs need not keep.
+borrowers must not be shown and logs need not keep. Every function acts in
+one merchant's Stripe account (bot/payments/merchant.py), its first argument.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from functools import cache
+from typing import Any
 
 import stripe
 
-from bot.settings import get_settings
+from bot.payments.merchant import Merchant
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +26,10 @@ DECLINED = "declined"
 AUTHENTICATION_REQUIRED = "authentication_required"
 UNAVAILABLE = "unavailable"  # Stripe's answer never came: it may or may not have charged
 PROCESSING = "processing"
+# Nothing was charged because the customer or card is not in the dealer's Stripe account.
+CARD_UNAVAILABLE = "card_unavailable"
+# Nothing was charged because the dealer has no Stripe account we may act in.
+NOT_CONNECTED = "not_connected"
 
 
 @dataclass(frozen=True)
@@ -42,27 +48,22 @@ class CardOnFile:
     last4: str
 
 
-@cache
-def _client(api_key: str, api_base: str | None, timeout: float) -> stripe.StripeClient:
-    addresses = {"api": api_base} if api_base else None
-    return stripe.StripeClient(
-        api_key,
-        base_addresses=addresses,
-        # The SDK retries a lost connection, a 409 or a 5xx once, with the same
-        # idempotency key, so Stripe answers the retry with the first result.
-        max_network_retries=1,
-        # Twilio waits 15 s for our TwiML: two attempts must fit in that.
-        http_client=stripe.RequestsClient(timeout=(3.05, timeout)),
-    )
+class CardNotFound(ValueError):
+    """A customer or card id that is not in the merchant's Stripe account.
+
+    `field` names the id (stripe_customer_id or stripe_payment_method_id). The
+    message is the same whether the id is made up or another account's: a
+    dealer learns nothing about ids outside its own account.
+    """
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
 
 
-def client() -> stripe.StripeClient:
-    """The Stripe client for the configured key, API address and timeout."""
-    settings = get_settings()
-    key = settings.stripe_secret_key or ("sk_test_demo" if settings.demo_mode else None)
-    if not key:
-        raise stripe.AuthenticationError("STRIPE_SECRET_KEY is not set")
-    return _client(key, settings.stripe_api_base, settings.stripe_timeout_seconds)
+def _is_missing(error: stripe.InvalidRequestError) -> bool:
+    # Stripe: 400 with code resource_missing ("No such customer"); the emulator: a 404.
+    return error.code == "resource_missing" or error.http_status == 404
 
 
 def _outcome_of_status(status: str) -> str:
@@ -76,6 +77,7 @@ def _outcome_of_status(status: str) -> str:
 
 
 def charge_card(
+    merchant: Merchant,
     *,
     amount_cents: int,
     currency: str,
@@ -84,7 +86,12 @@ def charge_card(
     idempotency_key: str,
     metadata: dict[str, str],
 ) -> ChargeResult:
-    """Charge a stored card off-session, exactly once per idempotency key."""
+    """Charge a stored card off-session in the merchant's account, once per idempotency key.
+
+    A customer or card that is not in that account charges nothing
+    (CARD_UNAVAILABLE), and neither does an account that refuses us, such as
+    one that disconnected from the platform (NOT_CONNECTED).
+    """
     params = {
         "amount": amount_cents,
         "currency": currency.lower(),
@@ -95,7 +102,7 @@ def charge_card(
         "metadata": metadata,
     }
     try:
-        intent = client().v1.payment_intents.create(
+        intent = merchant.client().v1.payment_intents.create(
             params=params, options={"idempotency_key": idempotency_key}
         )
     except stripe.CardError as error:
@@ -107,19 +114,27 @@ def charge_card(
             return ChargeResult(AUTHENTICATION_REQUIRED, intent_id)
         log.info("card declined", extra={"idempotency_key": idempotency_key})
         return ChargeResult(DECLINED, intent_id)
+    except stripe.InvalidRequestError as error:
+        if not _is_missing(error):
+            raise
+        log.warning("charge refused: %s is not in Stripe account %s", error.param, merchant)
+        return ChargeResult(CARD_UNAVAILABLE)
+    except (stripe.PermissionError, stripe.AuthenticationError) as error:
+        log.warning("Stripe account %s refused us: %s", merchant, type(error).__name__)
+        return ChargeResult(NOT_CONNECTED)
     except (stripe.APIConnectionError, stripe.APIError, stripe.RateLimitError) as error:
         log.warning("stripe unavailable: %s", type(error).__name__)
         return ChargeResult(UNAVAILABLE)
     return ChargeResult(_outcome_of_status(intent.status), intent.id)
 
 
-def retrieve_outcome(payment_intent_id: str) -> ChargeResult:
+def retrieve_outcome(merchant: Merchant, payment_intent_id: str) -> ChargeResult:
     """Ask Stripe what became of a PaymentIntent (used by reconcile and webhooks)."""
-    intent = client().v1.payment_intents.retrieve(payment_intent_id)
+    intent = merchant.client().v1.payment_intents.retrieve(payment_intent_id)
     return ChargeResult(_outcome_of_status(intent.status), intent.id)
 
 
-def find_intent_for(idempotency_key: str, customer_id: str | None = None,
+def find_intent_for(merchant: Merchant, idempotency_key: str, customer_id: str | None = None,
                     since: datetime | None = None) -> ChargeResult | None:
     """Find the PaymentIntent we created with this key, if Stripe ever got it.
 
@@ -129,7 +144,7 @@ def find_intent_for(idempotency_key: str, customer_id: str | None = None,
     customer's intents since the attempt; the emulator knows no filters, so
     there every intent is listed.
     """
-    intents = client().v1.payment_intents
+    intents = merchant.client().v1.payment_intents
     try:
         params: dict = {"limit": 100}
         if customer_id:
@@ -146,75 +161,115 @@ def find_intent_for(idempotency_key: str, customer_id: str | None = None,
     return None
 
 
-def charge_payment_intent(charge_id: str) -> str | None:
+def charge_payment_intent(merchant: Merchant, charge_id: str) -> str | None:
     """The PaymentIntent behind a charge (older dispute events name only the charge)."""
-    intent = client().v1.charges.retrieve(charge_id).payment_intent
+    intent = merchant.client().v1.charges.retrieve(charge_id).payment_intent
     return getattr(intent, "id", intent)
 
 
-def setup_intent_card(setup_intent_id: str) -> str | None:
+def setup_intent_card(merchant: Merchant, setup_intent_id: str) -> str | None:
     """The PaymentMethod a completed SetupIntent saved (Checkout in setup mode)."""
-    intent = client().v1.setup_intents.retrieve(setup_intent_id)
+    intent = merchant.client().v1.setup_intents.retrieve(setup_intent_id)
     method = intent.payment_method
     return getattr(method, "id", method)
 
 
-def card_on_file(payment_method_id: str) -> CardOnFile:
+def card_on_file(merchant: Merchant, payment_method_id: str) -> CardOnFile:
     """Brand and last4 of a stored PaymentMethod ("Visa", "4242")."""
-    method = client().v1.payment_methods.retrieve(payment_method_id)
-    card = method.card
-    return CardOnFile(brand=(card.brand or "card").title(), last4=card.last4)
+    return _describe(merchant.client().v1.payment_methods.retrieve(payment_method_id))
 
 
-def ensure_customer(customer_id: str | None, name: str, reference: str) -> str:
+def _describe(method: stripe.PaymentMethod) -> CardOnFile:
+    return CardOnFile(brand=(method.card.brand or "card").title(), last4=method.card.last4)
+
+
+def _retrieve_or_not_found(retrieve: Callable[[str], Any], object_id: str, field: str,
+                           what: str) -> Any:
+    try:
+        found = retrieve(object_id)
+    except stripe.InvalidRequestError as error:
+        if _is_missing(error):
+            raise CardNotFound(field, f"no such {what} in this dealer's Stripe account") \
+                from None
+        raise
+    if getattr(found, "deleted", False):
+        raise CardNotFound(field, f"no such {what} in this dealer's Stripe account")
+    return found
+
+
+def verify_card(merchant: Merchant, customer_id: str,
+                payment_method_id: str | None) -> CardOnFile | None:
+    """Check that a customer, and its card, are in the merchant's Stripe account.
+
+    The card must be attached to that customer (an off-session charge needs
+    both). Returns the card's brand and last4 (None without a card); raises
+    CardNotFound for an id that is not there, StripeError when Stripe fails.
+    """
+    client = merchant.client()
+    if not payment_method_id:
+        _retrieve_or_not_found(client.v1.customers.retrieve, customer_id,
+                               "stripe_customer_id", "customer")
+        return None
+    method = _retrieve_or_not_found(client.v1.payment_methods.retrieve, payment_method_id,
+                                    "stripe_payment_method_id", "payment method")
+    owner = getattr(method.customer, "id", method.customer)
+    if owner != customer_id:
+        raise CardNotFound("stripe_payment_method_id",
+                           "not a card of that customer in this dealer's Stripe account")
+    return _describe(method)
+
+
+def ensure_customer(merchant: Merchant, customer_id: str | None, name: str,
+                    reference: str) -> str:
     """The account's Stripe customer, created when it has none yet."""
     if customer_id:
         return customer_id
-    customer = client().v1.customers.create(
+    customer = merchant.client().v1.customers.create(
         params={"name": name, "metadata": {"account_reference": reference}}
     )
     return customer.id
 
 
-def attach_card(customer_id: str, payment_method_id: str) -> CardOnFile:
+def attach_card(merchant: Merchant, customer_id: str, payment_method_id: str) -> CardOnFile:
     """Attach a PaymentMethod to a customer (if needed) and describe the card."""
-    method = client().v1.payment_methods.retrieve(payment_method_id)
+    methods = merchant.client().v1.payment_methods
+    method = methods.retrieve(payment_method_id)
     if getattr(method, "customer", None) != customer_id:
-        method = client().v1.payment_methods.attach(
-            payment_method_id, params={"customer": customer_id}
-        )
-    return CardOnFile(brand=(method.card.brand or "card").title(), last4=method.card.last4)
+        method = methods.attach(payment_method_id, params={"customer": customer_id})
+    return _describe(method)
 
 
-def emulator_card(number: str, exp_month: int, exp_year: int, cvc: str) -> str:
+def emulator_card(merchant: Merchant, number: str, exp_month: int, exp_year: int,
+                  cvc: str) -> str:
     """Create a test card in the emulator (stand-in for Stripe's hosted page)."""
-    method = client().v1.payment_methods.create(params={
+    method = merchant.client().v1.payment_methods.create(params={
         "type": "card",
         "card": {"number": number, "exp_month": exp_month, "exp_year": exp_year, "cvc": cvc},
     })
     return method.id
 
 
-def emulator_authenticate(payment_intent_id: str) -> ChargeResult:
+def emulator_authenticate(merchant: Merchant, payment_intent_id: str) -> ChargeResult:
     """Complete 3-D Secure in the emulator (stand-in for the bank's page)."""
-    intent = client().v1.payment_intents.retrieve(payment_intent_id)
+    client = merchant.client()
+    intent = client.v1.payment_intents.retrieve(payment_intent_id)
     if intent.status == "requires_action":
-        client().raw_request(
+        client.raw_request(
             "post", f"/v1/payment_intents/{payment_intent_id}/_authenticate",
             client_secret=intent.client_secret, success="true",
         )
-    return retrieve_outcome(payment_intent_id)
+    return retrieve_outcome(merchant, payment_intent_id)
 
 
-def client_secret(payment_intent_id: str) -> str:
+def client_secret(merchant: Merchant, payment_intent_id: str) -> str:
     """The client secret Stripe.js needs to finish a payment on the borrower's phone."""
-    return client().v1.payment_intents.retrieve(payment_intent_id).client_secret
+    return merchant.client().v1.payment_intents.retrieve(payment_intent_id).client_secret
 
 
-def checkout_setup_url(customer_id: str, success_url: str, cancel_url: str,
-                       metadata: dict[str, str]) -> str:
+def checkout_setup_url(merchant: Merchant, customer_id: str, success_url: str,
+                       cancel_url: str, metadata: dict[str, str]) -> str:
     """A Stripe-hosted Checkout page (setup mode) where the borrower adds a card."""
-    session = client().v1.checkout.sessions.create(params={
+    session = merchant.client().v1.checkout.sessions.create(params={
         "mode": "setup",
         "customer": customer_id,
         "currency": "usd",

@@ -9,6 +9,15 @@
 | charge.dispute.created         | the payment is flagged; a person must look          |
 | checkout.session.completed,    | the new card becomes the card on file and the       |
 | setup_intent.succeeded         | secure link is spent                                |
+| account.application.           | the dealer's Stripe account disconnected itself     |
+| deauthorized                   | from the platform: it is forgotten (audited)        |
+
+Events come from the deployment's own Stripe account or, through Stripe
+Connect, from a dealer's connected account (`event.account`). Each is applied
+only to what was made in that account: a connected account's event touches
+only its dealer's payments and links, and the deployment's own events only
+payments made in the deployment's account. An event from an account no dealer
+has connected changes nothing (outcome `unknown_account`, logged).
 
 The event row is written in the same transaction as its effects: a handler
 that fails rolls both back, and Stripe's redelivery tries again. Texts and
@@ -26,9 +35,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.models import Payment, PaymentStatus, StripeEvent
-from bot.payments import cards, chargebacks, charging, ledger, stripe_gateway
+from bot.models import Dealer, Payment, PaymentStatus, StripeEvent
+from bot.payments import cards, chargebacks, charging, connect, ledger, stripe_gateway
 from bot.payments.followups import FollowUp, receipt
+from bot.payments.merchant import PLATFORM, Merchant
 
 log = logging.getLogger(__name__)
 
@@ -43,23 +53,26 @@ class Applied:
     followups: list[FollowUp] = field(default_factory=list)
 
 
-def _payment_for_intent(session: Session, intent_id: str | None,
+def _payment_for_intent(session: Session, made_in: Merchant, intent_id: str | None,
                         metadata: dict | None = None) -> Payment | None:
+    """The payment behind an intent, among the payments made in the event's account."""
+    in_account = (Payment.stripe_account_id.is_(None) if made_in.is_platform
+                  else Payment.stripe_account_id == made_in.stripe_account)
     payment = None
     if intent_id:
         payment = session.execute(
-            select(Payment).where(Payment.stripe_payment_intent_id == intent_id)
+            select(Payment).where(Payment.stripe_payment_intent_id == intent_id, in_account)
         ).scalars().first()
     key = (metadata or {}).get("textpay_key")
     if payment is None and key:
         payment = session.execute(
-            select(Payment).where(Payment.idempotency_key == key)
+            select(Payment).where(Payment.idempotency_key == key, in_account)
         ).scalar_one_or_none()
     return payment
 
 
-def _intent_succeeded(session: Session, intent: StripeObject) -> Applied:
-    payment = _payment_for_intent(session, intent.get("id"), intent.get("metadata"))
+def _intent_succeeded(session: Session, made_in: Merchant, intent: StripeObject) -> Applied:
+    payment = _payment_for_intent(session, made_in, intent.get("id"), intent.get("metadata"))
     if payment is None:
         return Applied("unknown_payment")
     # A payment still in flight was never confirmed to the borrower in a reply.
@@ -71,8 +84,8 @@ def _intent_succeeded(session: Session, intent: StripeObject) -> Applied:
     return Applied("applied" if posted else "already_applied")
 
 
-def _intent_failed(session: Session, intent: StripeObject) -> Applied:
-    payment = _payment_for_intent(session, intent.get("id"), intent.get("metadata"))
+def _intent_failed(session: Session, made_in: Merchant, intent: StripeObject) -> Applied:
+    payment = _payment_for_intent(session, made_in, intent.get("id"), intent.get("metadata"))
     if payment is None:
         return Applied("unknown_payment")
     charging.record_outcome(session, payment,
@@ -80,8 +93,9 @@ def _intent_failed(session: Session, intent: StripeObject) -> Applied:
     return Applied("applied")
 
 
-def _charge_refunded(session: Session, charge: StripeObject) -> Applied:
-    payment = _payment_for_intent(session, charge.get("payment_intent"), charge.get("metadata"))
+def _charge_refunded(session: Session, made_in: Merchant, charge: StripeObject) -> Applied:
+    payment = _payment_for_intent(session, made_in, charge.get("payment_intent"),
+                                  charge.get("metadata"))
     if payment is None:
         return Applied("unknown_payment")
     added = ledger.record_refund(session, payment, int(charge.get("amount_refunded") or 0),
@@ -89,11 +103,11 @@ def _charge_refunded(session: Session, charge: StripeObject) -> Applied:
     return Applied("applied" if added else "already_applied")
 
 
-def _dispute_created(session: Session, dispute: StripeObject) -> Applied:
+def _dispute_created(session: Session, made_in: Merchant, dispute: StripeObject) -> Applied:
     intent_id = dispute.get("payment_intent")
     if not intent_id and dispute.get("charge"):
-        intent_id = stripe_gateway.charge_payment_intent(str(dispute["charge"]))
-    payment = _payment_for_intent(session, intent_id)
+        intent_id = stripe_gateway.charge_payment_intent(made_in, str(dispute["charge"]))
+    payment = _payment_for_intent(session, made_in, intent_id)
     if payment is None:
         return Applied("unknown_payment")
     alert = chargebacks.flag_chargeback(session, payment, int(dispute.get("amount") or 0),
@@ -101,37 +115,63 @@ def _dispute_created(session: Session, dispute: StripeObject) -> Applied:
     return Applied("applied", [alert]) if alert else Applied("already_applied")
 
 
-def _checkout_completed(session: Session, checkout: StripeObject) -> Applied:
+def _checkout_completed(session: Session, made_in: Merchant, checkout: StripeObject) -> Applied:
     if checkout.get("mode") != "setup" or not checkout.get("setup_intent"):
         return Applied("ignored")
-    method = stripe_gateway.setup_intent_card(str(checkout["setup_intent"]))
+    method = stripe_gateway.setup_intent_card(made_in, str(checkout["setup_intent"]))
     if not method:
         return Applied("no_card")
-    return Applied(*cards.save_card_from_checkout(session, checkout.get("metadata") or {},
-                                                  method))
+    return Applied(*cards.save_card_from_checkout(session, made_in,
+                                                  checkout.get("metadata") or {}, method))
 
 
-def _setup_succeeded(session: Session, setup_intent: StripeObject) -> Applied:
+def _setup_succeeded(session: Session, made_in: Merchant, setup_intent: StripeObject) -> Applied:
     method = setup_intent.get("payment_method")
     method = method.get("id") if isinstance(method, dict) else method
     if not method:
         return Applied("no_card")
-    return Applied(*cards.save_card_from_checkout(session, setup_intent.get("metadata") or {},
-                                                  method))
+    return Applied(*cards.save_card_from_checkout(session, made_in,
+                                                  setup_intent.get("metadata") or {}, method))
 
 
-HANDLERS: dict[str, Callable[[Session, StripeObject], Applied]] = {
+def _deauthorized(session: Session, made_in: Merchant, _application: StripeObject) -> Applied:
+    if made_in.is_platform:
+        return Applied("ignored")
+    forgotten = connect.forget_deauthorized(session, made_in.stripe_account)
+    return Applied("disconnected" if forgotten else "already_disconnected")
+
+
+HANDLERS: dict[str, Callable[[Session, Merchant, StripeObject], Applied]] = {
     "payment_intent.succeeded": _intent_succeeded,
     "payment_intent.payment_failed": _intent_failed,
     "charge.refunded": _charge_refunded,
     "charge.dispute.created": _dispute_created,
     "checkout.session.completed": _checkout_completed,
     "setup_intent.succeeded": _setup_succeeded,
+    "account.application.deauthorized": _deauthorized,
 }
+
+
+def _source(session: Session, event: dict[str, Any]) -> Merchant | None:
+    """The account an event comes from: the platform's, or a dealer's connected one.
+
+    None for a connected account that no dealer has connected (now).
+    """
+    account = event.get("account")
+    if not account:
+        return PLATFORM
+    owned = session.execute(
+        select(Dealer.id).where(Dealer.stripe_account_id == str(account))).first()
+    return Merchant(str(account)) if owned else None
 
 
 def apply_event(session: Session, event: dict[str, Any]) -> Applied:
     """Apply one verified event; a redelivered event id is ignored ("duplicate")."""
+    made_in = _source(session, event)
+    if made_in is None:
+        log.warning("stripe event %s from an account no dealer has connected: ignored",
+                    event.get("id"), extra={"stripe_account": str(event.get("account"))})
+        return Applied("unknown_account")
     handler = HANDLERS.get(event.get("type", ""))
     record = StripeEvent(event_id=event["id"], event_type=event.get("type", ""))
     session.add(record)
@@ -141,6 +181,7 @@ def apply_event(session: Session, event: dict[str, Any]) -> Applied:
     except IntegrityError:
         session.rollback()
         return Applied("duplicate")
-    applied = handler(session, event["data"]["object"]) if handler else Applied("ignored")
+    applied = handler(session, made_in, event["data"]["object"]) if handler \
+        else Applied("ignored")
     record.outcome = applied.outcome
     return applied

@@ -21,7 +21,7 @@ from bot.db import session_scope
 from bot.messaging.notices import carry_out, tell
 from bot.models import Account, Payment, SecureLink
 from bot.money import format_cents
-from bot.payments import cards, links, stripe_gateway
+from bot.payments import cards, links, merchant, stripe_gateway
 from bot.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -63,13 +63,17 @@ def card_form(token: str) -> ResponseReturnValue:
     with session_scope() as session:
         link = _link_or_404(session, token, links.UPDATE_CARD)
         account = session.get(Account, link.account_id)
+        dealers_stripe = merchant.for_dealer_or_none(account.dealer)
+        if dealers_stripe is None:
+            abort(404)  # the dealer takes no cards until it connects a Stripe account
         if not get_settings().stripe_emulated:
             customer = stripe_gateway.ensure_customer(
-                account.stripe_customer_id, account.borrower.name, account.reference)
+                dealers_stripe, account.stripe_customer_id, account.borrower.name,
+                account.reference)
             account.stripe_customer_id = customer
             done = f"{links.base_url()}/secure/done"
             url = stripe_gateway.checkout_setup_url(
-                customer, success_url=done, cancel_url=done,
+                dealers_stripe, customer, success_url=done, cancel_url=done,
                 metadata={"textpay_link": link.nonce, "textpay_account_id": str(account.id)})
             return redirect(url, code=303)
         return render_template("secure/card.html", token=token, reference=account.reference,
@@ -91,9 +95,10 @@ def card_submit(token: str) -> ResponseReturnValue:
         if not links.use_link(session, link):
             abort(404)
         try:
-            method = stripe_gateway.emulator_card(number, 12, 2034, "123")
+            method = stripe_gateway.emulator_card(merchant.for_dealer(account.dealer), number,
+                                                  12, 2034, "123")
             tell(session, cards.save_new_card(session, account, method))
-        except stripe.StripeError as error:
+        except (stripe.StripeError, merchant.NotConnected) as error:
             log.warning("card not saved: %s", type(error).__name__)
             session.rollback()
             return render_template("secure/card.html", token=token, reference=account.reference,
@@ -119,10 +124,12 @@ def approve_form(token: str) -> ResponseReturnValue:
         account = session.get(Account, link.account_id)
         amount = format_cents(payment.amount_cents, account.dealer.currency)
         secret = None
+        made_in = merchant.for_payment(payment)
         if not settings.stripe_emulated and payment.stripe_payment_intent_id:
-            secret = stripe_gateway.client_secret(payment.stripe_payment_intent_id)
+            secret = stripe_gateway.client_secret(made_in, payment.stripe_payment_intent_id)
         return render_template("secure/approve.html", token=token, amount=amount,
                                reference=account.reference, client_secret=secret,
+                               stripe_account=made_in.stripe_account,
                                emulated=settings.stripe_emulated)
 
 
@@ -136,7 +143,8 @@ def approve_submit(token: str) -> ResponseReturnValue:
         if not links.use_link(session, link):
             abort(404)
         payment = session.get(Payment, link.payment_id)
-        result = stripe_gateway.emulator_authenticate(payment.stripe_payment_intent_id)
+        result = stripe_gateway.emulator_authenticate(merchant.for_payment(payment),
+                                                      payment.stripe_payment_intent_id)
         carry_out(session, cards.finish_authenticated(session, payment, result))
         ok = result.outcome == stripe_gateway.SUCCEEDED
     message = "Payment approved. We've texted you a receipt." if ok else \

@@ -1,4 +1,10 @@
-"""POST /stripe/webhook: Stripe's events, signature verified."""
+"""POST /stripe/webhook: Stripe's events, signature verified.
+
+Two Stripe webhook endpoints may point here: the deployment's own account's
+(signed with STRIPE_WEBHOOK_SECRET) and the Connect endpoint for dealers'
+connected accounts (STRIPE_CONNECT_WEBHOOK_SECRET), whose events name the
+account they come from (`account`); bot/payments/webhook_events.py routes them.
+"""
 
 from __future__ import annotations
 
@@ -18,20 +24,32 @@ log = logging.getLogger(__name__)
 bp = Blueprint("stripe_webhook", __name__)
 
 
+def _signed_by_us(payload: bytes, signature: str, secrets: list[str]) -> bool:
+    for secret in secrets:
+        try:
+            stripe.Webhook.construct_event(payload, signature, secret)
+        except stripe.SignatureVerificationError:
+            continue
+        except ValueError:
+            return False
+        return True
+    return False
+
+
 @bp.post("/stripe/webhook")
 def stripe_webhook() -> ResponseReturnValue:
     """Verify Stripe-Signature (400 when wrong), then apply the event once.
 
     500 when applying failed, so that Stripe delivers it again.
     """
-    secret = get_settings().stripe_webhook_secret
-    if not secret:
+    settings = get_settings()
+    secrets = [s for s in (settings.stripe_webhook_secret,
+                           settings.stripe_connect_webhook_secret) if s]
+    if not secrets:
         log.warning("stripe webhook refused: STRIPE_WEBHOOK_SECRET is not set")
         return jsonify(error={"code": "not_configured", "message": "webhooks not configured"}), 400
     payload = request.get_data()
-    try:
-        stripe.Webhook.construct_event(payload, request.headers.get("Stripe-Signature", ""), secret)
-    except (ValueError, stripe.SignatureVerificationError):
+    if not _signed_by_us(payload, request.headers.get("Stripe-Signature", ""), secrets):
         return jsonify(error={"code": "bad_signature", "message": "invalid signature"}), 400
     event = json.loads(payload)
     if not isinstance(event.get("id"), str) or not isinstance(event.get("data"), dict):

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bot import db
+from bot.audit import Actor
 from bot.clock import utcnow
-from bot.console.audit import Actor
 from bot.console.takeover import take_over
 from bot.escalations import open_escalation
 from bot.models import (

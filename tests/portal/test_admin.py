@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from bot import db
-from bot.console.audit import AuditLogIsAppendOnly, entries
+from bot.audit import AuditLogIsAppendOnly, entries
 from bot.models import Account, ApiKey, AuditEntry, Borrower, Dealer, MessageTemplate, Promise
 from tests.portal.support import auth, sign_in, token
 from tests.support.clock import today

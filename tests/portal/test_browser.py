@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from bot.console.audit import Actor
+from bot.audit import Actor
 from tests.portal.a11y import check_page, check_phone_layout
 from tests.portal.conftest import ADMIN, STAFF
 from tests.portal.showcase import seed_showcase

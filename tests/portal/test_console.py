@@ -164,7 +164,7 @@ def test_segment_counter_endpoint(as_staff):
 
 
 def test_every_console_action_is_audited(as_staff, portal):
-    from bot.console.audit import entries
+    from bot.audit import entries
 
     world = portal.world
     escalation_id = escalate(world.dealer_id, world.borrower_id, world.account_id)

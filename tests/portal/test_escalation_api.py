@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from bot import db
+from bot.audit import entries
 from bot.collection import TAKEN_OVER, pause_reason
-from bot.console.audit import entries
 from bot.models import Account, Borrower, Escalation
 from tests.portal.support import add_user, auth, escalate, make_other_dealer
 
@@ -108,7 +108,7 @@ def test_transcript_is_whole_and_oldest_first(client, world):
 
 
 def test_a_conversation_held_by_staff_cannot_be_taken_over_by_the_api(client, world):
-    from bot.console.audit import Actor
+    from bot.audit import Actor
     from bot.console.takeover import take_over
 
     escalation_id = _open(world)

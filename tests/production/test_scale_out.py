@@ -27,7 +27,7 @@ from bot import db
 from bot.dealers import create_dealer
 from bot.migrate import upgrade
 from bot.models import Account, Base, Borrower, Dealer, LedgerEntry, Message, Payment
-from bot.payments import stripe_gateway
+from bot.payments.merchant import PLATFORM
 from bot.settings import Settings, set_settings
 from tests.conftest import MODEL_PATH, card_in_emulator
 from tests.support.clock import today
@@ -153,7 +153,7 @@ def all_at_once(count: int, send) -> list:
 
 
 def intents_for(customer_id: str) -> list:
-    listing = stripe_gateway.client().v1.payment_intents.list(params={"limit": 100})
+    listing = PLATFORM.client().v1.payment_intents.list(params={"limit": 100})
     return [i for i in listing.auto_paging_iter() if i.customer == customer_id]
 
 
@@ -314,9 +314,9 @@ def test_one_stripe_event_delivered_ten_times_at_once_is_applied_once(cluster):
     text(cluster, dana.phone, "pay 50")
     text(cluster, dana.phone, "yes")
     (intent,) = intents_for(dana.customer_id)
-    stripe_gateway.client().v1.refunds.create(params={"payment_intent": intent.id})
+    PLATFORM.client().v1.refunds.create(params={"payment_intent": intent.id})
     charge_id = getattr(intent.latest_charge, "id", intent.latest_charge)
-    charge = stripe_gateway.client().v1.charges.retrieve(charge_id)
+    charge = PLATFORM.client().v1.charges.retrieve(charge_id)
     body = json.dumps(event("charge.refunded", json.loads(str(charge)))).encode()
 
     def deliver(_i: int) -> str:

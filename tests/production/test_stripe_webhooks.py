@@ -18,6 +18,7 @@ from bot.models import (
     StripeEvent,
 )
 from bot.payments import charging, links, stripe_gateway
+from bot.payments.merchant import PLATFORM
 from tests.support.stripe_events import WEBHOOK_SECRET, event, post_event, stripe_signature
 
 
@@ -41,9 +42,9 @@ def pay_by_text(world, amount: str = "50") -> Payment:
 
 
 def latest_charge(payment: Payment) -> dict:
-    intent = stripe_gateway.client().v1.payment_intents.retrieve(payment.stripe_payment_intent_id)
+    intent = PLATFORM.client().v1.payment_intents.retrieve(payment.stripe_payment_intent_id)
     charge_id = getattr(intent.latest_charge, "id", intent.latest_charge)
-    return json.loads(str(stripe_gateway.client().v1.charges.retrieve(charge_id)))
+    return json.loads(str(PLATFORM.client().v1.charges.retrieve(charge_id)))
 
 
 def test_a_forged_or_missing_signature_is_400_and_changes_nothing(world, client):
@@ -67,7 +68,7 @@ def test_a_forged_or_missing_signature_is_400_and_changes_nothing(world, client)
 def test_a_refund_goes_back_on_the_balance_once_however_often_it_is_delivered(world, client):
     payment = pay_by_text(world)
     assert world.account().balance_cents == 115000
-    gateway = stripe_gateway.client()
+    gateway = PLATFORM.client()
     gateway.v1.refunds.create(params={"payment_intent": payment.stripe_payment_intent_id,
                                       "amount": 2000})
     first = event("charge.refunded", latest_charge(payment))
@@ -124,8 +125,8 @@ def test_a_late_failure_report_never_undoes_a_payment(world, client):
 
 def setup_intent_with_card(customer_id: str, metadata: dict) -> dict:
     """A SetupIntent completed in the emulator, as Checkout (setup mode) leaves it."""
-    gateway = stripe_gateway.client()
-    method = stripe_gateway.emulator_card("5555555555554444", 12, 2034, "123")
+    gateway = PLATFORM.client()
+    method = stripe_gateway.emulator_card(PLATFORM, "5555555555554444", 12, 2034, "123")
     intent = gateway.v1.setup_intents.create(params={"customer": customer_id,
                                                      "metadata": metadata})
     intent = gateway.v1.setup_intents.confirm(intent.id, params={"payment_method": method})
@@ -197,7 +198,7 @@ def test_stripes_own_signed_webhook_settles_a_payment_whose_answer_was_lost(
             payment.status = PaymentStatus.UNKNOWN  # the charge's answer never came back
             key, customer, method = (payment.idempotency_key, account.stripe_customer_id,
                                      account.stripe_payment_method_id)
-        intent = stripe_gateway.client().v1.payment_intents.create(params={
+        intent = PLATFORM.client().v1.payment_intents.create(params={
             "amount": 5000, "currency": "usd", "customer": customer, "payment_method": method,
             "off_session": True, "confirm": True, "metadata": {"textpay_key": key}})
         wait_for(lambda: only_payment().status == PaymentStatus.SUCCEEDED)
@@ -208,7 +209,7 @@ def test_stripes_own_signed_webhook_settles_a_payment_whose_answer_was_lost(
         assert len(receipts) == 1
 
         # Stripe delivers at least once: the very same event again changes nothing.
-        delivered = stripe_gateway.client().v1.events.list(
+        delivered = PLATFORM.client().v1.events.list(
             params={"type": "payment_intent.succeeded"}).data
         same = next(e for e in delivered if e.data.object.id == intent.id)
         assert post_event(client, json.loads(str(same))).json["outcome"] == "duplicate"

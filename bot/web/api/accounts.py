@@ -10,7 +10,8 @@ from bot.campaigns.welcome import after_creation
 from bot.models import Account
 from bot.web.api import MAX_ID, ApiError, api, json_body
 
-STATUS_FOR_CODE = {"duplicate_reference": 409, "stripe_unavailable": 503}
+STATUS_FOR_CODE = {"duplicate_reference": 409, "stripe_not_connected": 409,
+                   "stripe_unavailable": 503}
 
 
 def owned_account(account_id: int) -> Account:
@@ -23,7 +24,8 @@ def owned_account(account_id: int) -> Account:
 
 @api.post("/accounts")
 def create() -> ResponseReturnValue:
-    """Create an account; the card's brand and last4 are read from Stripe."""
+    """Create an account; its card must be in the dealer's own Stripe account, which gives
+    the card's brand and last4."""
     try:
         data = parse_account(json_body())
         account = create_account(g.db, g.dealer, data)

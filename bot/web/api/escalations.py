@@ -10,8 +10,8 @@ from flask import g, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
+from bot.audit import Actor
 from bot.clock import iso_utc
-from bot.console.audit import Actor
 from bot.console.staff_text import StaffTextError, note_text, reply_text
 from bot.console.takeover import (
     EscalationConflict,

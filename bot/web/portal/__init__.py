@@ -56,6 +56,7 @@ def register(app: Flask) -> None:
         dashboard,
         events,
         settings,
+        stripe_connect,
         templates_editor,
         users,
     )

@@ -16,9 +16,9 @@ from flask import Response, g, render_template, request, stream_with_context
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from bot.audit import Actor, record
 from bot.campaigns.imports import OPTIONAL, REQUIRED, ImportFileError, ImportReport, import_csv
 from bot.campaigns.welcome import after_creation
-from bot.console.audit import Actor, record
 from bot.db import session_scope
 from bot.models import Dealer
 from bot.web.portal import bp

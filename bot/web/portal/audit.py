@@ -7,7 +7,7 @@ from flask import g, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from bot.console.audit import entries
+from bot.audit import entries
 from bot.models import Account, AuditEntry
 from bot.web.portal import bp
 from bot.web.portal.helpers import admin_required

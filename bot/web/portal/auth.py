@@ -8,8 +8,8 @@ from flask import flash, g, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 
+from bot.audit import record
 from bot.clock import utcnow
-from bot.console.audit import record
 from bot.console.users import LOCK_MINUTES, authenticate
 from bot.web.portal import bp
 from bot.web.portal.helpers import PortalUser

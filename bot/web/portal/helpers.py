@@ -15,7 +15,7 @@ from flask import abort, g
 from flask_login import UserMixin, current_user
 
 from bot import localtime
-from bot.console.audit import Actor
+from bot.audit import Actor
 from bot.models import User
 from bot.money import format_cents
 from bot.web.portal import bp

@@ -10,11 +10,12 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
+from bot.audit import record
 from bot.campaigns.schedule import REMINDER_KINDS, ScheduleError, save_schedule, steps_for
 from bot.console import dealer_settings
-from bot.console.audit import record
 from bot.dealers import issue_api_key
 from bot.models import ApiKey
+from bot.payments.connect import describe as stripe_status
 from bot.payments.plans import FREQUENCIES
 from bot.web.portal import bp
 from bot.web.portal.helpers import admin_required, owned
@@ -35,6 +36,7 @@ def _page(status: int = 200, **extra: object) -> ResponseReturnValue:
     return render_template("portal/settings.html", keys=keys, modes=COLLECTOR_MODES,
                            frequencies=FREQUENCIES, steps=steps_for(g.db, g.dealer),
                            reminder_kinds=REMINDER_KINDS, schedule_rows=MAX_SCHEDULE_ROWS,
+                           stripe_status=stripe_status(g.dealer),
                            **{"errors": {}, "form": {}, **extra}), status
 
 

@@ -8,7 +8,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
-from bot.console.audit import record
+from bot.audit import record
 from bot.models import Account, MessageTemplate
 from bot.sms_templates.templates import (
     KINDS,

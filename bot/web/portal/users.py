@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
-from bot.console.audit import record
+from bot.audit import record
 from bot.console.users import MIN_PASSWORD_LENGTH, ROLES, UserError, create_user
 from bot.models import User
 from bot.web.portal import bp
