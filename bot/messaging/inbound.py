@@ -27,9 +27,9 @@ import time
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from bot import escalations, live_events
 from bot.clock import utcnow
@@ -39,7 +39,7 @@ from bot.dialogue.conversation import answer
 from bot.messaging import keywords, number_limits, survey_answers
 from bot.messaging.conversation_lock import conversation_key, conversation_locks
 from bot.messaging.outbound import finish
-from bot.models import Borrower, Dealer, DealerNumber, Message
+from bot.models import Borrower, ConversationState, Dealer, DealerNumber, Message
 from bot.payments import links
 from bot.phones import mask, to_e164
 from bot.redaction import redact_card_numbers
@@ -118,11 +118,10 @@ def _turn(sms: InboundSms) -> list[str]:
 
 
 def _answer(session: Session, sms: InboundSms, body: str, had_card: bool) -> list[str]:
-    dealer = _find_dealer(session, sms.to_number)
+    dealer, borrower = _find_parties(session, sms)
     if dealer is None:
         log.warning("text to a number no dealer owns: %s", mask(sms.to_number))
         return []
-    borrower = _find_borrower(session, dealer, sms.from_number)
     inbound = _store_inbound(session, sms, dealer, borrower, body)
     if not number_limits.inbound_allowed(sms.from_number):
         return []  # a flood from one number: stored for staff, not answered (logged)
@@ -154,6 +153,31 @@ def _find_borrower(session: Session, dealer: Dealer, from_number: str) -> Borrow
     return session.execute(
         select(Borrower).where(Borrower.dealer_id == dealer.id, Borrower.phone == phone)
     ).scalar_one_or_none()
+
+
+def _find_parties(session: Session, sms: InboundSms) -> tuple[Dealer | None, Borrower | None]:
+    """The dealer owning the number texted and the borrower texting it, in one query
+    that also brings the borrower's conversation state into the session (the dialogue
+    reads it several times a turn; the session then answers from memory)."""
+    to_number, from_number = to_e164(sms.to_number), to_e164(sms.from_number)
+    if to_number is None:
+        return None, None
+    row = session.execute(
+        select(Dealer, Borrower).join(DealerNumber)
+        .outerjoin(Borrower, and_(Borrower.dealer_id == Dealer.id, Borrower.phone == from_number))
+        .outerjoin(ConversationState, ConversationState.borrower_id == Borrower.id)
+        .options(contains_eager(Borrower.conversation_state))
+        .where(DealerNumber.phone == to_number)
+    ).first()
+    if row is None:
+        return None, None
+    dealer, borrower = row
+    if borrower is None and dealer.country != "US" and not sms.from_number.startswith("+"):
+        borrower = _find_borrower(session, dealer, sms.from_number)  # a local number abroad
+    if borrower is not None and borrower.conversation_state is None:
+        session.add(ConversationState(borrower_id=borrower.id, fallback_count=0))
+        session.flush()  # once in a borrower's life; from now on it comes with the borrower
+    return dealer, borrower
 
 
 def _store_inbound(session: Session, sms: InboundSms, dealer: Dealer,

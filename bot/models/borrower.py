@@ -41,6 +41,9 @@ class Borrower(Timestamped, Base):
 
     dealer = relationship("Dealer")
     accounts = relationship("Account", back_populates="borrower", order_by="Account.id")
+    # What the bot last asked (bot/dialogue/questions.py); loaded with the borrower at
+    # the start of a turn, so the dialogue's many reads of it cost no query.
+    conversation_state = relationship("ConversationState", uselist=False, viewonly=True)
 
     @property
     def first_name(self) -> str:
