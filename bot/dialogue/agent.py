@@ -18,16 +18,18 @@ from __future__ import annotations
 import asyncio
 import copy
 import importlib
+import importlib.util
 import logging
 import os
+import sys
 import threading
 import time
+import types
 from collections import OrderedDict
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from bot.dialogue.tracker_store import BoundedTrackerStore
 from bot.logging_setup import route_structlog_to_stdlib
 
 log = logging.getLogger(__name__)
@@ -73,16 +75,48 @@ def _lock_held_by_caller() -> Any:
 
 
 def import_heavy_libraries() -> None:
-    """Import skops, then Rasa (with TensorFlow), before any model is loaded.
+    """Import what serving needs, once, in the order that costs least: skops, then
+    Rasa without TensorFlow.
 
-    Measured here: skops (which reads the intent classifier) scans every
-    loaded module when it is imported; imported first it takes 1.8 s,
-    imported after TensorFlow 8.4 s (and if it first happens inside
-    `Agent.load`, loading takes ~20 s longer). A gunicorn master that imports
-    all of this once lets every worker it forks start from there.
+    Measured here (`python -X importtime`): skops (which reads the intent
+    classifier) scans every loaded module when it is imported: first, 1.8 s;
+    after TensorFlow, 7 s. And Rasa reaches TensorFlow (3-5 s, jax included)
+    by one chain only: the entity-extractor base class imports
+    `rasa.utils.train_utils` without using it, which imports Keras training
+    callbacks. Serving this pipeline never trains, so that module is made to
+    load on first use instead of on import. A gunicorn master that calls this
+    once lets every worker it forks start from here.
     """
-    for module in ("skops.io", "rasa.core.agent", "rasa.core.actions.action"):  # in this order
+    importlib.import_module("skops.io")  # before anything imports Rasa
+    _load_on_first_use("rasa.utils.train_utils")
+    for module in ("rasa.core.agent", "rasa.core.actions.action"):
         importlib.import_module(module)
+
+
+class _ImportedOnFirstUse(types.ModuleType):
+    """Stands in sys.modules for a module until something uses one of its names."""
+
+    def __getattr__(self, attribute: str) -> Any:
+        # Only called for names the stand-in lacks, i.e. the module's own.
+        name = self.__name__
+        del sys.modules[name]
+        module = importlib.import_module(name)
+        parent, _, child = name.rpartition(".")
+        setattr(sys.modules[parent], child, module)
+        return getattr(module, attribute)
+
+
+def _load_on_first_use(name: str) -> None:
+    """Let `import name` succeed without running the module until it is used."""
+    if name in sys.modules:
+        return
+    spec = importlib.util.find_spec(name)
+    if spec is None:
+        return
+    stand_in = _ImportedOnFirstUse(name)
+    stand_in.__spec__, stand_in.__loader__ = spec, spec.loader
+    stand_in.__file__ = spec.origin
+    sys.modules[name] = stand_in
 
 
 @cache
@@ -187,6 +221,8 @@ class AgentRunner:
             target=self._loop.run_forever, name="rasa-agent", daemon=True
         )
         self._thread.start()
+        from bot.dialogue.tracker_store import BoundedTrackerStore
+
         self.tracker_store = BoundedTrackerStore(redis_url=redis_url)
         _speed_up_action_validation()
         _speed_up_event_parsing()
