@@ -10,6 +10,7 @@ nothing owed.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
@@ -22,6 +23,7 @@ from bot.models import (
     Dispute,
     Escalation,
     EscalationStatus,
+    Installment,
     PaymentClaim,
     Plan,
     PlanStatus,
@@ -71,6 +73,51 @@ def active_plan(session: Session, account_id: int) -> Plan | None:
     return session.execute(
         select(Plan).where(Plan.account_id == account_id, Plan.status == PlanStatus.ACTIVE)
     ).scalars().first()
+
+
+def next_installment(session: Session, plan: Plan) -> Installment | None:
+    """The plan's next payment still to be charged (by the date it will be tried)."""
+    upcoming = session.execute(
+        select(Installment).where(Installment.plan_id == plan.id,
+                                  Installment.status == "scheduled")
+    ).scalars().all()
+    return min(upcoming, key=lambda i: (i.next_attempt_on or i.due_date, i.sequence),
+               default=None)
+
+
+def unverified_claim(session: Session, account_id: int, today: date) -> PaymentClaim | None:
+    """A payment the borrower says they made that staff have not checked yet."""
+    return session.execute(
+        select(PaymentClaim).where(PaymentClaim.account_id == account_id,
+                                   PaymentClaim.status == "unverified",
+                                   PaymentClaim.pause_until >= today)
+        .order_by(PaymentClaim.id.desc())
+    ).scalars().first()
+
+
+@dataclass(frozen=True)
+class Commitments:
+    """Everything open on an account that changes what the bot may ask for: the one
+    place the conversation reads what the borrower has agreed to or told us."""
+
+    dispute: Dispute | None
+    plan: Plan | None
+    next_installment: Installment | None
+    promise: Promise | None
+    claim: PaymentClaim | None
+
+
+def commitments(session: Session, account: Account, today: date) -> Commitments:
+    """The account's open dispute, active plan (and its next payment), open promise and
+    unverified payment claim, as of the borrower's `today`."""
+    plan = active_plan(session, account.id)
+    return Commitments(
+        dispute=open_dispute(session, account.id),
+        plan=plan,
+        next_installment=next_installment(session, plan) if plan is not None else None,
+        promise=open_promise(session, account.id, today),
+        claim=unverified_claim(session, account.id, today),
+    )
 
 
 def pause_reason(session: Session, account: Account, today: date) -> str | None:

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.dialogue import questions
+from bot.dialogue import commitments, questions
 from bot.dialogue.context import Turn
 from bot.models import Installment, Payment, PaymentStatus
 from bot.payments import charging, links, merchant, stripe_gateway
@@ -48,6 +48,7 @@ def offer_payment(turn: Turn, requested: int | str | None) -> None:
     if decision.kind == "below_minimum":
         turn.say("below_minimum", minimum=turn.money(decision.amount_cents))
         return
+    commitments.mention_open_dispute(turn)
     payment = charging.create_pending(turn.session, account, decision.amount_cents)
     questions.ask(turn.session, turn.borrower.id, questions.PAYMENT_CONFIRMATION,
                   payment.id, turn.now)

@@ -11,14 +11,14 @@ import re
 
 from babel.lists import format_list
 
-from bot.dialogue import payment_flow, questions
+from bot.dialogue import commitments, payment_flow, questions
 from bot.dialogue.context import Turn
 from bot.escalations import escalate_account
 from bot.localtime import local_today
 from bot.models import Installment, Plan
 from bot.money import locale_for
 from bot.nlu.frequency import parse_frequency
-from bot.payments import installments, plans
+from bot.payments import installments, plans, promises
 from bot.payments.charging import default_amount
 from bot.payments.followups import StaffAlert
 
@@ -77,6 +77,9 @@ def propose_plan(turn: Turn, request: plans.PlanRequest | None = None) -> None:
         turn.say(f"plan_adjusted_{reason}", max=rules.max_installments,
                  minimum=turn.money(rules.min_installment_cents), days=rules.max_days,
                  frequencies=_frequencies(turn, rules))
+    open_now = commitments.of(turn)
+    commitments.mention_open_dispute(turn, open_now)
+    commitments.mention_replaced_promise(turn, open_now)
     plan = plans.store_proposal(turn.session, account, offer)
     questions.ask(turn.session, turn.borrower.id, questions.PLAN_CONFIRMATION, plan.id, turn.now)
     turn.say("plan_offer", schedule=describe_schedule(turn, offer.amounts, offer.dates),
@@ -104,6 +107,7 @@ def accept_plan(turn: Turn, plan_id: int, fresh: bool) -> None:
         payment_flow.describe_settled(turn, None)
         return
     session.refresh(plan)
+    promises.cancel_open(session, plan.account_id)  # the plan replaces an open promise
     items = list(plan.installments)
     turn.say("plan_accepted", schedule=describe_schedule(
         turn, [i.amount_cents for i in items], [i.due_date for i in items]))

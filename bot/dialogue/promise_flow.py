@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.dialogue import plan_flow, questions
+from bot.dialogue import commitments, plan_flow, questions
 from bot.dialogue.context import Turn
 from bot.localtime import local_today
 from bot.nlu.dates import find_dates, resolve_date
@@ -45,8 +45,12 @@ def record_promise(turn: Turn) -> None:
         plan_flow.propose_plan(turn, request)
         return
     requested = turn.entity("amount")
-    amount = charging.resolve_requested(requested, account) if requested else \
-        charging.default_amount(account)
+    open_now = commitments.of(turn)
+    commitments.mention_open_dispute(turn, open_now)
+    explicit = charging.resolve_requested(requested, account) if requested else None
+    if commitments.promise_within_plan(turn, open_now, day, explicit):
+        return
+    amount = explicit or charging.default_amount(account)
     promises.record_promise(turn.session, account, day, amount, turn.text)
     turn.say("promise_recorded", first_name=turn.borrower.first_name, amount=turn.money(amount),
              date=turn.day(day))

@@ -13,13 +13,14 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.clock import utcnow
 from bot.localtime import local_today
 from bot.models import (
     Account,
+    Dispute,
     EscalationReason,
     Installment,
     Payment,
@@ -30,6 +31,7 @@ from bot.models import (
 from bot.money import format_cents
 from bot.payments import charging, links, stripe_gateway
 from bot.payments.followups import FollowUp, Notice, StaffAlert, receipt
+from bot.payments.plans import add_periods
 
 log = logging.getLogger(__name__)
 
@@ -41,11 +43,14 @@ def _attempt_date(installment: Installment) -> date:
 
 
 def _active_installments(session: Session, status: str) -> list[Installment]:
-    return list(session.execute(
-        select(Installment).join(Plan)
-        .where(Plan.status == PlanStatus.ACTIVE, Installment.status == status)
-        .order_by(Installment.id)
-    ).scalars())
+    query = select(Installment).join(Plan).where(Plan.status == PlanStatus.ACTIVE,
+                                                 Installment.status == status)
+    if status == "scheduled":
+        # While the borrower disputes the debt, nothing more is charged or announced:
+        # the plan waits until staff settle the dispute.
+        query = query.where(~exists().where(Dispute.account_id == Installment.account_id,
+                                            Dispute.status == "open"))
+    return list(session.execute(query.order_by(Installment.id)).scalars())
 
 
 def _money(account: Account, cents: int) -> str:
@@ -159,3 +164,27 @@ def _failed(session: Session, installment: Installment, at: datetime) -> list[Fo
 def still_processing(session: Session) -> list[Installment]:
     """Installments whose charge outcome arrives later (reconcile, webhooks)."""
     return [i for i in _active_installments(session, "processing") if i.payment_id is not None]
+
+
+def move(installment: Installment, day: date) -> None:
+    """Charge a scheduled installment on `day` instead (the borrower promised that date)."""
+    installment.next_attempt_on = day
+    installment.notified_at = None  # the "due tomorrow" text goes again before the new day
+
+
+def split(session: Session, installment: Installment, first_cents: int, day: date) -> Installment:
+    """Charge `first_cents` of a scheduled installment on `day` and add the rest as a new
+    last payment of the plan, one period after the current last one. The plan's total
+    does not change."""
+    plan = session.get(Plan, installment.plan_id)
+    last = max(plan.installments, key=lambda i: (i.due_date, i.sequence))
+    rest = Installment(plan_id=plan.id, account_id=installment.account_id,
+                       sequence=max(i.sequence for i in plan.installments) + 1,
+                       due_date=add_periods(last.due_date, plan.frequency, 1),
+                       amount_cents=installment.amount_cents - first_cents)
+    installment.amount_cents = first_cents
+    move(installment, day)
+    session.add(rest)
+    plan.installment_count = len(plan.installments) + 1
+    session.flush()
+    return rest

@@ -24,15 +24,20 @@ from bot.payments.followups import Notice, StaffAlert
 MORNING_HOUR = 9
 
 
+def cancel_open(session: Session, account_id: int) -> int:
+    """Cancel the account's open promises (a new promise or a plan replaces them)."""
+    return session.execute(
+        update(Promise)
+        .where(Promise.account_id == account_id, Promise.status == "open")
+        .values(status="canceled", settled_at=utcnow(), updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+
+
 def record_promise(session: Session, account: Account, promised_date: date,
                    amount_cents: int | None, words: str) -> Promise:
     """Store a promise (an earlier open one for the account is replaced)."""
-    session.execute(
-        update(Promise)
-        .where(Promise.account_id == account.id, Promise.status == "open")
-        .values(status="canceled", settled_at=utcnow(), updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
+    cancel_open(session, account.id)
     promise = Promise(dealer_id=account.dealer_id, account_id=account.id,
                       promised_date=promised_date, amount_cents=amount_cents, words=words)
     session.add(promise)
