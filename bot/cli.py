@@ -94,6 +94,15 @@ def create_dealer(name: str, number: str, timezone_: str, contact: str | None,
         click.echo(f"Payments:  {stripe_note}")
 
 
+# `textpay stripe-account`: each mode of bot/payments/merchant.py in words.
+MODE_WORDS = {
+    "connected": "connected (its own Stripe account)",
+    "shared": "shared platform (this deployment's own Stripe account; connecting the "
+              "dealer's own is recommended)",
+    "not_connected": "must connect first (takes no card until it connects its own)",
+}
+
+
 @main.command("stripe-account")
 @click.option("--dealer", "dealer_id", type=int, required=True, help="The dealer's id.")
 @click.option("--connect", "account", default=None,
@@ -136,14 +145,6 @@ def stripe_account(dealer_id: int, account: str | None, disconnect: bool, share_
             click.echo(f"mode: {MODE_WORDS[where.mode]}")
     except connect.ConnectError as error:
         raise click.UsageError(str(error)) from None
-
-
-MODE_WORDS = {
-    "connected": "connected (its own Stripe account)",
-    "shared": "shared platform (this deployment's own Stripe account; connecting the "
-              "dealer's own is recommended)",
-    "not_connected": "must connect first (takes no card until it connects its own)",
-}
 
 
 @main.command("create-user")
