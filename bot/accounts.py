@@ -101,7 +101,8 @@ def _borrower_for(session: Session, dealer: Dealer, data: BorrowerIn) -> Borrowe
     return borrower
 
 
-def _card_details(dealer: Dealer, data: AccountIn) -> tuple[str | None, str | None]:
+def _card_details(session: Session, dealer: Dealer,
+                  data: AccountIn) -> tuple[str | None, str | None]:
     """Brand and last4 of the account's card, once its ids are found in the dealer's
     own Stripe account (bot/payments/card_checks.py)."""
     if data.stripe_payment_method_id and not data.stripe_customer_id:
@@ -110,7 +111,7 @@ def _card_details(dealer: Dealer, data: AccountIn) -> tuple[str | None, str | No
     if not data.stripe_customer_id:
         return None, None
     try:
-        card = check_card(dealer, data.stripe_customer_id, data.stripe_payment_method_id)
+        card = check_card(session, dealer, data.stripe_customer_id, data.stripe_payment_method_id)
     except CardRefused as refused:
         raise AccountInputError(refused.code, refused.message) from None
     return (card.brand, card.last4) if card else (None, None)
@@ -124,7 +125,7 @@ def create_account(session: Session, dealer: Dealer, data: AccountIn) -> Account
     if exists:
         raise AccountInputError("duplicate_reference",
                                 f"an account with reference {data.reference!r} already exists")
-    brand, last4 = _card_details(dealer, data)
+    brand, last4 = _card_details(session, dealer, data)
     borrower = _borrower_for(session, dealer, data.borrower)
     session.flush()
     account = Account(

@@ -61,13 +61,14 @@ def _safe_url(url: str) -> str:
 @click.option("--number", required=True, help="The dealer's Twilio number, E.164 (+1...).")
 @click.option("--timezone", "timezone_", default="America/New_York", show_default=True)
 @click.option("--contact", default=None, help="Phone number borrowers call (default: --number).")
-@click.option("--stripe", "stripe_mode", type=click.Choice(["platform", "connect"]), default=None,
-              help="platform: payments land in this deployment's own Stripe account (one dealer "
-                   "at most); connect: the dealer connects its own. Default: platform for the "
-                   "first dealer, connect after.")
+@click.option("--stripe", "stripe_mode", type=click.Choice(["shared", "connect"]),
+              default="shared", show_default=True,
+              help="shared: until the dealer connects its own Stripe account, its payments land "
+                   "in this deployment's own account, shared with the other dealers that have "
+                   "none; connect: it takes no card until it connects its own.")
 @click.option("--json", "as_json", is_flag=True, help="Print {\"dealer_id\", \"api_key\"}.")
 def create_dealer(name: str, number: str, timezone_: str, contact: str | None,
-                  stripe_mode: str | None, as_json: bool) -> None:
+                  stripe_mode: str, as_json: bool) -> None:
     """Create a dealer and print its id and API key (shown this once only)."""
     from bot import db
     from bot.dealers import DealerError
@@ -80,9 +81,8 @@ def create_dealer(name: str, number: str, timezone_: str, contact: str | None,
         with db.session_scope() as session:
             dealer, key = create(session, name=name, number=number, timezone=timezone_,
                                  contact_phone=contact,
-                                 platform_stripe=None if stripe_mode is None
-                                 else stripe_mode == "platform")
-            dealer_id, stripe_note = dealer.id, describe(dealer)
+                                 platform_stripe=stripe_mode == "shared")
+            dealer_id, stripe_note = dealer.id, str(describe(session, dealer))
     except DealerError as error:
         raise click.UsageError(str(error)) from None
     if as_json:
@@ -94,17 +94,27 @@ def create_dealer(name: str, number: str, timezone_: str, contact: str | None,
         click.echo(f"Payments:  {stripe_note}")
 
 
+# `textpay stripe-account`: each mode of bot/payments/merchant.py in words.
+MODE_WORDS = {
+    "connected": "connected (its own Stripe account)",
+    "shared": "shared platform (this deployment's own Stripe account; connecting the "
+              "dealer's own is recommended)",
+    "not_connected": "must connect first (takes no card until it connects its own)",
+}
+
+
 @main.command("stripe-account")
 @click.option("--dealer", "dealer_id", type=int, required=True, help="The dealer's id.")
 @click.option("--connect", "account", default=None,
               help="Record the dealer's connected Stripe account (acct_...).")
 @click.option("--disconnect", is_flag=True, help="Revoke and forget its connected account.")
-@click.option("--hold-platform", is_flag=True,
-              help="Its payments land in this deployment's own Stripe account (one dealer).")
-@click.option("--release-platform", is_flag=True,
-              help="It no longer uses this deployment's own Stripe account.")
-def stripe_account(dealer_id: int, account: str | None, disconnect: bool, hold_platform: bool,
-                   release_platform: bool) -> None:
+@click.option("--share-platform", is_flag=True,
+              help="Without a connected account, its payments land in this deployment's own "
+                   "Stripe account, shared with the other dealers that have none (default).")
+@click.option("--require-connect", is_flag=True,
+              help="Without a connected account it takes no card.")
+def stripe_account(dealer_id: int, account: str | None, disconnect: bool, share_platform: bool,
+                   require_connect: bool) -> None:
     """Show or change which Stripe account a dealer's payments land in (audited)."""
     from bot import db
     from bot.audit import Actor
@@ -112,6 +122,8 @@ def stripe_account(dealer_id: int, account: str | None, disconnect: bool, hold_p
     from bot.payments import connect
     from bot.settings import get_settings
 
+    if share_platform and require_connect:
+        raise click.UsageError("--share-platform and --require-connect contradict each other")
     db.configure(get_settings().database_url)
     operator = Actor("cli", "textpay command line")
     try:
@@ -119,15 +131,18 @@ def stripe_account(dealer_id: int, account: str | None, disconnect: bool, hold_p
             dealer = session.get(Dealer, dealer_id)
             if dealer is None:
                 raise click.UsageError(f"no dealer {dealer_id}")
-            if release_platform:
-                connect.release_platform_account(session, dealer, operator)
-            if hold_platform:
-                connect.hold_platform_account(session, dealer, operator)
+            if require_connect:
+                connect.require_connected_account(session, dealer, operator)
+            if share_platform:
+                connect.share_platform_account(session, dealer, operator)
             if disconnect:
                 connect.disconnect_dealer(session, dealer, operator)
             if account:
                 connect.connect_dealer(session, dealer, account, operator)
-            click.echo(f"dealer {dealer_id}: payments go to {connect.describe(dealer)}")
+            session.flush()
+            where = connect.describe(session, dealer)
+            click.echo(f"dealer {dealer_id}: payments go to {where}")
+            click.echo(f"mode: {MODE_WORDS[where.mode]}")
     except connect.ConnectError as error:
         raise click.UsageError(str(error)) from None
 

@@ -52,13 +52,13 @@ class DealerError(ValueError):
 def create_dealer(session: Session, *, name: str, number: str,
                   timezone: str = "America/New_York",
                   contact_phone: str | None = None,
-                  platform_stripe: bool | None = None) -> tuple[Dealer, str]:
+                  platform_stripe: bool = True) -> tuple[Dealer, str]:
     """Create a dealer owning Twilio number `number`; returns it and its first API key.
 
-    `platform_stripe`: whether the dealer's money lands in the deployment's own
-    Stripe account (single-account mode) rather than one it connects. By
-    default the first dealer gets it, when no dealer holds it yet; every later
-    dealer connects its own (bot/payments/merchant.py).
+    `platform_stripe`: whether, until it connects its own Stripe account, the
+    dealer takes cards in the deployment's own account, shared with the other
+    dealers that have none (shared platform mode, the default); False: it takes
+    no card until it connects (bot/payments/merchant.py).
     """
     phone = to_e164(number)
     if not name.strip():
@@ -71,14 +71,9 @@ def create_dealer(session: Session, *, name: str, number: str,
         raise DealerError(f"unknown time zone: {timezone!r} (e.g. America/Chicago)") from None
     if session.execute(select(DealerNumber).where(DealerNumber.phone == phone)).first():
         raise DealerError(f"{phone} already belongs to a dealer")
-    platform_held = session.execute(
-        select(Dealer.id).where(Dealer.uses_platform_stripe.is_(True))).first() is not None
-    if platform_stripe and platform_held:
-        raise DealerError("another dealer already uses the deployment's own Stripe account")
     dealer = Dealer(name=name.strip(), timezone=timezone,
                     contact_phone=to_e164(contact_phone) if contact_phone else phone,
-                    uses_platform_stripe=not platform_held if platform_stripe is None
-                    else platform_stripe)
+                    uses_platform_stripe=platform_stripe)
     dealer.numbers.append(DealerNumber(phone=phone))
     session.add(dealer)
     session.flush()

@@ -14,8 +14,8 @@ same file twice changes nothing the second time. New accounts get their
 welcome text (planned here, sent within quiet hours).
 
 Stripe ids new to an account must be in the dealer's own Stripe account
-(bot/payments/card_checks.py); a row naming ids that are not there is refused
-like any other bad row.
+(bot/payments/card_checks.py) and, in the shared one, not another dealer's; a
+row naming ids that are not there is refused like any other bad row.
 """
 
 from __future__ import annotations
@@ -312,7 +312,7 @@ class _Upsert:
         ).all())
 
 
-def _with_checked_cards(dealer: Dealer, rows: list[tuple[int, Row]],
+def _with_checked_cards(session: Session, dealer: Dealer, rows: list[tuple[int, Row]],
                         known: dict[str, Account]) -> tuple[list[tuple[int, Row]],
                                                             list[tuple[int, str]]]:
     """Check the Stripe ids new to their account in the dealer's Stripe account.
@@ -326,7 +326,7 @@ def _with_checked_cards(dealer: Dealer, rows: list[tuple[int, Row]],
             if account else (None, None)
         return bool(row.stripe_customer_id) and row.card_ids != stored
 
-    checked = check_cards(dealer, [row.card_ids for _, row in rows if is_new(row)])
+    checked = check_cards(session, dealer, [row.card_ids for _, row in rows if is_new(row)])
     kept, refused = [], []
     for line, row in rows:
         card = checked.get(row.card_ids) if is_new(row) else None
@@ -344,7 +344,7 @@ def import_csv(session: Session, dealer: Dealer, text: str,
     """Upsert the CSV's accounts for the dealer (the caller commits); see the module doc."""
     rows, errors = read_rows(text, dealer.country or "US")
     upsert = _Upsert(session, dealer)
-    rows, refused = _with_checked_cards(dealer, rows, upsert.accounts)
+    rows, refused = _with_checked_cards(session, dealer, rows, upsert.accounts)
     report = ImportReport(errors=errors + refused)
     report_every, unreported = max(1, len(rows) // 100), 0
     for _line, row in rows:

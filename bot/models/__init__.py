@@ -16,6 +16,7 @@ from bot.models.link import SecureLink
 from bot.models.message import ConversationState, Message
 from bot.models.payment import LedgerEntry, Payment, PaymentStatus
 from bot.models.plan import Installment, Plan, PlanStatus
+from bot.models.platform_customer import PlatformCustomer
 from bot.models.promise import Promise
 from bot.models.stripe_event import StripeEvent
 from bot.models.user import AuditEntry, CallLog, User
@@ -43,6 +44,7 @@ __all__ = [
     "PaymentStatus",
     "Plan",
     "PlanStatus",
+    "PlatformCustomer",
     "Promise",
     "Reminder",
     "ReminderStatus",

@@ -67,7 +67,9 @@ class Account(Timestamped, Base):
     balance_cents = Column(Integer, nullable=False, default=0)
     amount_due_cents = Column(Integer, nullable=False, default=0)
     due_date = Column(Date)
-    stripe_customer_id = Column(String(255))
+    # Indexed: in the shared Stripe account, charging and importing ask whether another
+    # dealer's account holds the same customer (bot/payments/shared_account.py).
+    stripe_customer_id = Column(String(255), index=True)
     stripe_payment_method_id = Column(String(255))
     card_brand = Column(String(32))
     card_last4 = Column(String(4))

@@ -9,11 +9,9 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
-    Index,
     Integer,
     String,
     false,
-    text,
 )
 from sqlalchemy.orm import relationship
 
@@ -24,12 +22,6 @@ class Dealer(Timestamped, Base):
     """A dealer or buy-here-pay-here lender: every other row belongs to one."""
 
     __tablename__ = "dealers"
-    # The deployment's own Stripe account is the merchant account of one dealer at most.
-    __table_args__ = (
-        Index("uq_dealers_platform_stripe", "uses_platform_stripe", unique=True,
-              sqlite_where=text("uses_platform_stripe"),
-              postgresql_where=text("uses_platform_stripe")),
-    )
 
     name = Column(String(200), nullable=False)
     timezone = Column(String(64), nullable=False, default="America/New_York")
@@ -60,10 +52,13 @@ class Dealer(Timestamped, Base):
     quick_replies = Column(JSON, nullable=False, default=list)
     survey_enabled = Column(Boolean, nullable=False, default=False)
     # Whose Stripe account the dealer's money lands in (bot/payments/merchant.py): its
-    # connected account (Stripe Connect, acct_...), else the deployment's own account
-    # when this dealer holds it (single-account mode), else none: no card is taken.
+    # connected account (Stripe Connect, acct_...); else the deployment's own account,
+    # shared with the other dealers that have none (shared platform mode, the default);
+    # else, for a dealer that must connect first (uses_platform_stripe false), none.
     stripe_account_id = Column(String(64), unique=True)
-    uses_platform_stripe = Column(Boolean, nullable=False, default=False,
+    # A row written without the ORM takes no card (the database's default); the product
+    # creates dealers sharing the deployment's account unless told otherwise.
+    uses_platform_stripe = Column(Boolean, nullable=False, default=True,
                                   server_default=false())
 
     @property

@@ -11,11 +11,32 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.models import Account, Payment, PaymentStatus, SecureLink
-from bot.payments import charging, links, merchant, stripe_gateway
+from bot.payments import charging, links, merchant, shared_account, stripe_gateway
 from bot.payments.followups import Notice, receipt
 from bot.payments.merchant import Merchant
 
 log = logging.getLogger(__name__)
+
+
+def customer_for_new_card(session: Session, account: Account, dealers_stripe: Merchant) -> str:
+    """The Stripe customer a borrower's new card is saved to, made the account's.
+
+    The account's own customer, or a new one when it has none. In the shared
+    account a customer that is another dealer's (an account imported before
+    claims existed may hold one) is never reused: the card would become that
+    dealer's to charge. The customer is claimed for the dealer there.
+    """
+    customer_id = account.stripe_customer_id
+    if dealers_stripe.is_platform and customer_id and shared_account.claim(
+            session, account.dealer_id, [customer_id]):
+        customer_id = None
+    if customer_id is None:
+        customer_id = stripe_gateway.ensure_customer(
+            dealers_stripe, None, account.borrower.name, account.reference)
+        if dealers_stripe.is_platform:
+            shared_account.claim(session, account.dealer_id, [customer_id])
+    account.stripe_customer_id = customer_id
+    return customer_id
 
 
 def save_new_card(session: Session, account: Account, payment_method_id: str) -> Notice:
@@ -23,10 +44,8 @@ def save_new_card(session: Session, account: Account, payment_method_id: str) ->
     returns the confirmation to text. Raises NotConnected when the dealer has no Stripe
     account."""
     dealers_stripe = merchant.for_dealer(account.dealer)
-    customer_id = stripe_gateway.ensure_customer(
-        dealers_stripe, account.stripe_customer_id, account.borrower.name, account.reference)
+    customer_id = customer_for_new_card(session, account, dealers_stripe)
     card = stripe_gateway.attach_card(dealers_stripe, customer_id, payment_method_id)
-    account.stripe_customer_id = customer_id
     account.stripe_payment_method_id = payment_method_id
     account.card_brand, account.card_last4 = card.brand, card.last4
     session.flush()

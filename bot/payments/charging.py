@@ -14,11 +14,14 @@ The life of a payment (see PaymentStatus):
 Each row records the Stripe account it is charged in (the dealer's, when the
 row is made), committed with the claim, so that reconcile and webhooks look
 in the right account even when Stripe's answer is lost. A dealer whose
-Stripe account changed since the borrower was asked is not charged.
+Stripe account changed since the borrower was asked is not charged, and in
+the deployment's shared account neither is a customer that another dealer
+holds (bot/payments/shared_account.py).
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -27,8 +30,10 @@ from sqlalchemy.orm import Session
 
 from bot.clock import utcnow
 from bot.models import Account, Dealer, Payment, PaymentStatus
-from bot.payments import ledger, merchant, stripe_gateway
+from bot.payments import ledger, merchant, shared_account, stripe_gateway
 from bot.settings import get_settings
+
+log = logging.getLogger(__name__)
 
 # Words a borrower may use instead of a number (from bot/nlu's amount entity).
 SYMBOLIC_AMOUNTS = ("balance", "amount_due", "half")
@@ -181,13 +186,14 @@ def charge_claimed(session: Session, payment: Payment) -> str:
     """
     account = session.get(Account, payment.account_id)
     dealer = session.get(Dealer, payment.dealer_id)
-    if merchant.for_dealer_or_none(dealer) != merchant.for_payment(payment):
-        # No Stripe account, or not the one the borrower was asked to pay into.
-        result = stripe_gateway.ChargeResult(stripe_gateway.NOT_CONNECTED)
+    made_in = merchant.for_payment(payment)
+    refusal = _refusal(session, dealer, account, made_in)
+    if refusal is not None:
+        result = stripe_gateway.ChargeResult(refusal)
         record_outcome(session, payment, result)
         return result.outcome
     result = stripe_gateway.charge_card(
-        merchant.for_payment(payment),
+        made_in,
         amount_cents=payment.amount_cents,
         currency=dealer.currency,
         customer_id=account.stripe_customer_id,
@@ -201,6 +207,21 @@ def charge_claimed(session: Session, payment: Payment) -> str:
     )
     record_outcome(session, payment, result)
     return result.outcome
+
+
+def _refusal(session: Session, dealer: Dealer, account: Account,
+             made_in: merchant.Merchant) -> str | None:
+    """Why nothing may be charged (an outcome), or None when the charge may go ahead."""
+    if merchant.for_dealer_or_none(dealer) != made_in:
+        # No Stripe account, or not the one the borrower was asked to pay into.
+        return stripe_gateway.NOT_CONNECTED
+    if made_in.is_platform and shared_account.held_by_another(
+            session, dealer.id, account.stripe_customer_id):
+        # In the shared account this customer is (also) another dealer's: never charged.
+        log.warning("charge refused: the customer of account %s is another dealer's in the "
+                    "shared Stripe account", account.id)
+        return stripe_gateway.CARD_UNAVAILABLE
+    return None
 
 
 _STATUS_FOR_OUTCOME = {

@@ -40,6 +40,7 @@ from stripe.oauth_error import OAuthError
 from bot.audit import Actor, record
 from bot.clock import utcnow
 from bot.models import Dealer
+from bot.payments import shared_account
 from bot.payments.merchant import PLATFORM, for_dealer_or_none
 from bot.settings import get_settings
 
@@ -120,14 +121,36 @@ def emulator_account() -> str:
     return PLATFORM.client().v1.accounts.create(params={"type": "standard"}).id
 
 
-def describe(dealer: Dealer) -> str:
-    """Where the dealer's money lands, in words for the portal and the CLI."""
+@dataclass(frozen=True)
+class StripeMode:
+    """Where a dealer's money lands: `mode` is connected, shared or not_connected."""
+
+    mode: str
+    stripe_account: str | None = None
+    others_sharing: int = 0  # in shared mode: how many other dealers share the account
+
+    def __str__(self) -> str:
+        if self.mode == "connected":
+            return f"the connected Stripe account {self.stripe_account}"
+        if self.mode == "not_connected":
+            return "no Stripe account yet: connect one before importing cards or taking payments"
+        if not self.others_sharing:
+            return ("the deployment's shared Stripe account (shared platform mode; no other "
+                    "dealer uses it now)")
+        others = "1 other dealer" if self.others_sharing == 1 \
+            else f"{self.others_sharing} other dealers"
+        return f"the deployment's shared Stripe account (shared platform mode), together " \
+               f"with {others}"
+
+
+def describe(session: Session, dealer: Dealer) -> StripeMode:
+    """Where the dealer's money lands, for the portal and the CLI (str() gives the words)."""
     merchant = for_dealer_or_none(dealer)
     if merchant is None:
-        return "no Stripe account yet: connect one before importing cards or taking payments"
-    if merchant.is_platform:
-        return "the deployment's own Stripe account (single-account mode)"
-    return f"the connected Stripe account {merchant.stripe_account}"
+        return StripeMode("not_connected")
+    if not merchant.is_platform:
+        return StripeMode("connected", merchant.stripe_account)
+    return StripeMode("shared", others_sharing=shared_account.sharing_count(session) - 1)
 
 
 def connect_dealer(session: Session, dealer: Dealer, stripe_account: str, actor: Actor) -> None:
@@ -185,23 +208,16 @@ def forget_deauthorized(session: Session, stripe_account: str) -> bool:
     return True
 
 
-def hold_platform_account(session: Session, dealer: Dealer, actor: Actor) -> None:
-    """Make the deployment's own Stripe account this dealer's (single-account mode).
-
-    Only one dealer may hold it: ConnectError names the one that does.
-    """
-    holder = session.execute(select(Dealer).where(
-        Dealer.uses_platform_stripe.is_(True), Dealer.id != dealer.id)).scalar_one_or_none()
-    if holder is not None:
-        raise ConnectError(f"dealer {holder.id} ({holder.name}) already uses the deployment's "
-                           "own Stripe account; release it first (--release-platform)")
+def share_platform_account(session: Session, dealer: Dealer, actor: Actor) -> None:
+    """Until it connects its own, the dealer takes cards in the deployment's shared Stripe
+    account (shared platform mode, the default for a new dealer); audited."""
     if not dealer.uses_platform_stripe:
         dealer.uses_platform_stripe = True
-        record(session, dealer.id, actor, "stripe_platform_held")
+        record(session, dealer.id, actor, "stripe_platform_shared")
 
 
-def release_platform_account(session: Session, dealer: Dealer, actor: Actor) -> None:
-    """The dealer no longer uses the deployment's own Stripe account."""
+def require_connected_account(session: Session, dealer: Dealer, actor: Actor) -> None:
+    """The dealer takes no card until it connects its own Stripe account; audited."""
     if dealer.uses_platform_stripe:
         dealer.uses_platform_stripe = False
-        record(session, dealer.id, actor, "stripe_platform_released")
+        record(session, dealer.id, actor, "stripe_connect_required")

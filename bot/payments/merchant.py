@@ -1,20 +1,30 @@
 """Whose Stripe account a dealer's money lands in, and the only way to a Stripe client.
 
-Each dealer is the merchant (DESIGN.md): its borrowers' cards live in its own
-Stripe account, connected to the deployment with Stripe Connect, and every
-call made for the dealer carries that account (Stripe's `Stripe-Account`
-header). A Stripe client exists only for a `Merchant`, bound to its account
-when it is built, so no call can forget whose account it acts in:
+Each dealer is the merchant (DESIGN.md): its borrowers' cards live in a Stripe
+account, and every call made for the dealer carries that account (Stripe's
+`Stripe-Account` header, or none for the deployment's own). A Stripe client
+exists only for a `Merchant`, bound to its account when it is built, so no
+call can forget whose account it acts in. A dealer is in one of three modes:
 
-- `for_dealer(dealer)`: the dealer's connected account; else the deployment's
-  own account when this dealer holds it (single-account mode: a dealer running
-  textpay alone, the demo); else `NotConnected` — no card is read or charged.
+- connected: its own Stripe account, connected to the deployment with Stripe
+  Connect (`stripe_account_id`). Stripe itself keeps other dealers out.
+- shared platform mode (the default for a dealer with no connected account):
+  the deployment's own Stripe account, shared with every other such dealer —
+  a dealer running textpay alone, the demo, a small deployment before its
+  dealers connect. Stripe cannot tell those dealers apart, so textpay keeps
+  each customer there to the first dealer that imported it and never charges
+  a customer another dealer holds (bot/payments/shared_account.py).
+- must connect first (`uses_platform_stripe` false, `create-dealer --stripe
+  connect`): no account yet — `NotConnected`, no card is read or charged.
+
+The ways to a `Merchant`:
+
+- `for_dealer(dealer)` / `for_dealer_or_none(dealer)`: the dealer's account by
+  those rules.
 - `for_payment(payment)`: the account a payment was made in, where reconcile,
   webhooks and the bank-approval page find its PaymentIntent.
-- `PLATFORM`: the deployment's own account (its webhooks; Connect's OAuth).
-
-At most one dealer holds the deployment's own account (a unique index on
-`dealers.uses_platform_stripe`), so two dealers never share a ledger.
+- `PLATFORM`: the deployment's own account (shared mode, its webhooks, Connect's
+  OAuth).
 """
 
 from __future__ import annotations
@@ -29,7 +39,8 @@ from bot.settings import get_settings
 
 
 class NotConnected(Exception):
-    """The dealer has no Stripe account: none connected, and not the deployment's own."""
+    """The dealer has no Stripe account: none connected, and it may not share the
+    deployment's own."""
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,19 @@ class CardNotFound(ValueError):
         self.field = field
 
 
+NO_SUCH_CUSTOMER = "no such customer in this dealer's Stripe account"
+# The one answer for a card that does not exist, is unattached, or is attached to
+# another customer (of this dealer's, or of another dealer's in a shared account).
+NOT_ITS_CARD = "not a card of that customer in this dealer's Stripe account"
+
+
+def not_found(payment_method_id: str | None) -> CardNotFound:
+    """The refusal a made-up pair of ids gets (the card's, when a card was named)."""
+    if payment_method_id:
+        return CardNotFound("stripe_payment_method_id", NOT_ITS_CARD)
+    return CardNotFound("stripe_customer_id", NO_SUCH_CUSTOMER)
+
+
 def _is_missing(error: stripe.InvalidRequestError) -> bool:
     # Stripe: 400 with code resource_missing ("No such customer"); the emulator: a 404.
     return error.code == "resource_missing" or error.http_status == 404
@@ -183,17 +196,16 @@ def _describe(method: stripe.PaymentMethod) -> CardOnFile:
     return CardOnFile(brand=(method.card.brand or "card").title(), last4=method.card.last4)
 
 
-def _retrieve_or_not_found(retrieve: Callable[[str], Any], object_id: str, field: str,
-                           what: str) -> Any:
+def _retrieve_or_not_found(retrieve: Callable[[str], Any], object_id: str,
+                           refusal: CardNotFound) -> Any:
     try:
         found = retrieve(object_id)
     except stripe.InvalidRequestError as error:
         if _is_missing(error):
-            raise CardNotFound(field, f"no such {what} in this dealer's Stripe account") \
-                from None
+            raise refusal from None
         raise
     if getattr(found, "deleted", False):
-        raise CardNotFound(field, f"no such {what} in this dealer's Stripe account")
+        raise refusal
     return found
 
 
@@ -206,16 +218,14 @@ def verify_card(merchant: Merchant, customer_id: str,
     CardNotFound for an id that is not there, StripeError when Stripe fails.
     """
     client = merchant.client()
+    refusal = not_found(payment_method_id)
     if not payment_method_id:
-        _retrieve_or_not_found(client.v1.customers.retrieve, customer_id,
-                               "stripe_customer_id", "customer")
+        _retrieve_or_not_found(client.v1.customers.retrieve, customer_id, refusal)
         return None
     method = _retrieve_or_not_found(client.v1.payment_methods.retrieve, payment_method_id,
-                                    "stripe_payment_method_id", "payment method")
-    owner = getattr(method.customer, "id", method.customer)
-    if owner != customer_id:
-        raise CardNotFound("stripe_payment_method_id",
-                           "not a card of that customer in this dealer's Stripe account")
+                                    refusal)
+    if getattr(method.customer, "id", method.customer) != customer_id:
+        raise refusal
     return _describe(method)
 
 

@@ -49,6 +49,9 @@ def create_app(settings: Settings | None = None, *, load_agent: bool = True) -> 
 
         app.register_blueprint(simulator.bp)
 
+    from bot.payments.shared_account import warn_if_shared
+
+    warn_if_shared()  # several dealers in the deployment's own Stripe account: say so once
     if load_agent:
         from bot.dialogue.agent import get_runner
 

@@ -67,10 +67,7 @@ def card_form(token: str) -> ResponseReturnValue:
         if dealers_stripe is None:
             abort(404)  # the dealer takes no cards until it connects a Stripe account
         if not get_settings().stripe_emulated:
-            customer = stripe_gateway.ensure_customer(
-                dealers_stripe, account.stripe_customer_id, account.borrower.name,
-                account.reference)
-            account.stripe_customer_id = customer
+            customer = cards.customer_for_new_card(session, account, dealers_stripe)
             done = f"{links.base_url()}/secure/done"
             url = stripe_gateway.checkout_setup_url(
                 dealers_stripe, customer, success_url=done, cancel_url=done,

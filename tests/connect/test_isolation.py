@@ -105,7 +105,8 @@ def test_another_dealers_card_stored_before_the_fix_is_never_charged(two_dealers
 
 
 def test_a_dealer_without_a_stripe_account_takes_no_payment(two_dealers: TwoDealers):
-    """Multi-dealer deployments never fall back to the deployment's own account."""
+    """A dealer that must connect first (`create-dealer --stripe connect`, as these are)
+    never falls back to the deployment's own account once disconnected."""
     a = two_dealers.a
     with db.session_scope() as session:
         account = session.get(Account, a.account_id)

@@ -36,7 +36,7 @@ def _page(status: int = 200, **extra: object) -> ResponseReturnValue:
     return render_template("portal/settings.html", keys=keys, modes=COLLECTOR_MODES,
                            frequencies=FREQUENCIES, steps=steps_for(g.db, g.dealer),
                            reminder_kinds=REMINDER_KINDS, schedule_rows=MAX_SCHEDULE_ROWS,
-                           stripe_status=stripe_status(g.dealer),
+                           stripe_status=stripe_status(g.db, g.dealer),
                            **{"errors": {}, "form": {}, **extra}), status
 
 
