@@ -80,3 +80,17 @@ def test_today_is_the_local_date_not_utcs(clock):
     assert local_today(_borrower(CHICAGO), _dealer(NEW_YORK), now) == expected
     # With no zone of their own, a borrower lives on the dealer's calendar.
     assert local_today(_borrower(None), chicago, now) == expected
+
+
+@pytest.mark.dates
+def test_the_demo_is_due_today_in_the_dealers_chicago_not_in_utc(client, clock):
+    from bot import db
+    from bot.demo import DEMO_BORROWERS, seed
+    from bot.models import Account
+
+    seed()
+    chicago_today = clock.today(CHICAGO)
+    with db.session_scope() as session:
+        due = {a.reference: a.due_date for a in session.query(Account)}
+    for person in DEMO_BORROWERS:
+        assert (due[person.reference] - chicago_today).days == person.due_in_days
