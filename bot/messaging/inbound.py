@@ -2,9 +2,11 @@
 
     1. find the dealer by the number texted (`To`)
     2. a MessageSid seen before gets the same reply, without re-processing
-    3. card numbers are redacted before anything is stored or parsed
+    3. card numbers are redacted before anything is stored or parsed (also one
+       typed over two texts: the previous text is redacted too)
     4. compliance keywords (STOP / START / HELP) before any NLU
-    5. opted-out numbers get nothing; a text with a card number gets a warning
+    5. opted-out numbers get nothing; a text with a card number gets a warning; a
+       text with no words (a picture, a blank) is told that only text is read
     6. everything else goes to the Rasa agent for this borrower
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -23,18 +26,21 @@ from bot.campaigns import survey
 from bot.campaigns.compliance import with_required_notices
 from bot.clock import utcnow
 from bot.db import session_scope
+from bot.dialogue import questions
 from bot.dialogue.context import primary_account
 from bot.dialogue.replies import reply
 from bot.messaging import keywords, number_limits
-from bot.messaging.redaction import redact_card_numbers
+from bot.messaging.redaction import redact_card_numbers, split_card, starts_with_digits
 from bot.models import Borrower, Dealer, DealerNumber, Message
-from bot.payments import links
+from bot.payments import charging, links
 from bot.phones import mask, to_e164
 
 log = logging.getLogger(__name__)
 
 # Rasa turn: (borrower id as conversation id, redacted text) -> reply texts.
 Responder = Callable[[str, str], list[str]]
+# The two halves of a card number typed over two texts arrive within minutes.
+SPLIT_CARD_WINDOW = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -127,12 +133,62 @@ def _keyword_reply(session: Session, borrower: Borrower, dealer: Dealer, word: s
                   contact=dealer.contact_phone or "")]
 
 
+def _previous_inbound(session: Session, dealer: Dealer, borrower: Borrower | None,
+                      phone: str) -> Message | None:
+    """The last text this phone sent this dealer (before the one being handled)."""
+    query = select(Message).where(Message.direction == "inbound")
+    if borrower is not None:
+        query = query.where(Message.borrower_id == borrower.id)
+    else:
+        query = query.where(Message.dealer_id == dealer.id, Message.from_number == phone)
+    return session.execute(query.order_by(Message.id.desc()).limit(1)).scalar_one_or_none()
+
+
+def _redact_split_card(session: Session, dealer: Dealer, borrower: Borrower | None,
+                       phone: str, body: str) -> tuple[str, bool]:
+    """A card number begun at the end of the phone's previous text and finished at the
+    start of this one is removed from both (the stored text and the agent's tracker)."""
+    if not starts_with_digits(body):
+        return body, False
+    previous = _previous_inbound(session, dealer, borrower, phone)
+    if previous is None or previous.created_at < utcnow() - SPLIT_CARD_WINDOW:
+        return body, False
+    redacted = split_card(previous.body, body)
+    if redacted is None:
+        return body, False
+    said, previous.body = previous.body, redacted[0]
+    if previous.borrower_id is not None:
+        forget_text(str(previous.borrower_id), said, previous.body)
+    log.info("card number split over two texts from %s removed", mask(phone))
+    return redacted[1], True
+
+
+def forget_text(conversation_id: str, said: str, redacted: str) -> None:
+    """Rewrite a text the agent already saw in its tracker (a late-found card number)."""
+    from bot.dialogue.agent import loaded_runner
+
+    runner = loaded_runner()
+    if runner is not None:
+        runner.tracker_store.replace_text(conversation_id, said, redacted)
+
+
 def _card_warning(session: Session, borrower: Borrower) -> list[str]:
+    _drop_open_payment(session, borrower)
     account = primary_account(session, borrower)
     if account is None:
         return [reply("card_number_warning_no_link", borrower.language)]
     url = links.create_link(session, links.UPDATE_CARD, account.id)
     return [reply("card_number_warning", borrower.language, link=url)]
+
+
+def _drop_open_payment(session: Session, borrower: Borrower) -> None:
+    """A YES after a card number never charges an amount read from its digits."""
+    question = questions.open_question(session, borrower.id)
+    if question is None:
+        return
+    if question.awaiting == questions.PAYMENT_CONFIRMATION and question.awaiting_ref:
+        charging.cancel_pending(session, question.awaiting_ref)
+    questions.clear(session, borrower.id)
 
 
 def handle_inbound(sms: InboundSms, respond: Responder) -> list[str]:
@@ -152,6 +208,9 @@ def handle_inbound(sms: InboundSms, respond: Responder) -> list[str]:
         borrower = session.execute(
             select(Borrower).where(Borrower.dealer_id == dealer.id, Borrower.phone == phone)
         ).scalar_one_or_none() if phone else None
+        if not had_card:
+            body, had_card = _redact_split_card(session, dealer, borrower,
+                                                to_e164(sms.from_number) or "", body)
         try:
             inbound = _store_inbound(session, sms, dealer, borrower, body)
             session.commit()
@@ -210,4 +269,6 @@ def _borrower_reply(session: Session, borrower: Borrower, dealer: Dealer, body: 
         return []  # staff hold the conversation: stored and shown, never answered by the bot
     if had_card:
         return _card_warning(session, borrower)
+    if not body.strip():
+        return [reply("text_only", borrower.language)]  # a picture-only MMS, a blank text
     return survey.record_answer(session, borrower, body)  # a bare 1-5 answering our survey
