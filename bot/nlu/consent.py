@@ -25,6 +25,7 @@ YES_PHRASES = (
     # English
     "y", "yes", "ye", "yea", "yeah", "yep", "yup", "ya", "yas", "yessir", "yes sir",
     "yes maam", "yes ma'am", "ok", "okay", "okey", "oki", "k", "kk", "sure", "for sure",
+    "sure thing", "use the card", "use that card", "use my card", "use it",
     "confirm", "confirmed", "i confirm", "correct", "right", "that's right", "thats right",
     "that's correct", "thats correct", "that's fine", "thats fine", "fine", "do it",
     "go ahead", "go for it", "please", "pls", "plz", "please do", "proceed",
@@ -35,7 +36,8 @@ YES_PHRASES = (
     "thank you", "great", "i'm ok with that", "im ok with that", "do that",
     # Spanish
     "si", "sip", "simon", "dale", "claro", "claro que si", "esta bien", "correcto",
-    "esta correcto", "cobrenme", "cobrenlo", "adelante", "de acuerdo", "va", "va que va",
+    "esta correcto", "porfavor", "cobrenme", "cobrenlo", "adelante", "de acuerdo", "va",
+    "va que va",
     "sale", "sale pues", "orale", "orale pues", "andale", "por favor", "confirmo",
     "lo confirmo", "confirmalo", "asi es", "perfecto", "bueno", "listo", "senor", "senora",
     "eso", "hagalo", "hazlo", "gracias", "adelante con el pago", "esta bien asi",
@@ -56,17 +58,18 @@ def _squeezed(word: str) -> str:
 
 
 @cache
-def _phrases() -> frozenset[tuple[str, ...]]:
-    return frozenset(tuple(_squeezed(w) for w in phrase.split()) for phrase in YES_PHRASES)
+def _phrases(card_brand: str) -> frozenset[tuple[str, ...]]:
+    # The card the question named may be named back: "yes, use the Visa".
+    brand = fold(card_brand)
+    named = [f"use the {brand}", f"use my {brand}", f"the {brand}"] if brand else []
+    return frozenset(tuple(_squeezed(w) for w in phrase.split())
+                     for phrase in (*YES_PHRASES, *named))
 
 
-def _longest_phrase() -> int:
-    return max(len(phrase) for phrase in _phrases())
-
-
-def _all_yes_phrases(words: list[str]) -> bool:
+def _all_yes_phrases(words: list[str], card_brand: str) -> bool:
     """Whether the words split into a sequence of yes phrases (dynamic programming)."""
-    phrases, longest = _phrases(), _longest_phrase()
+    phrases = _phrases(card_brand)
+    longest = max(len(phrase) for phrase in phrases)
     reachable = [True] + [False] * len(words)
     for end in range(1, len(words) + 1):
         reachable[end] = any(
@@ -76,8 +79,12 @@ def _all_yes_phrases(words: list[str]) -> bool:
     return reachable[-1]
 
 
-def is_unconditional_yes(text: str) -> bool:
-    """True only when `text` is a yes and nothing else (see the module docstring)."""
+def is_unconditional_yes(text: str, card_brand: str = "") -> bool:
+    """True only when `text` is a yes and nothing else (see the module docstring).
+
+    `card_brand` is the brand of the card the question named ("Visa"), which the
+    borrower may name back.
+    """
     folded = _MODIFIERS.sub("", fold(text or "")).strip()
     if not folded or "?" in folded or "¿" in folded or any(e in folded for e in _ELLIPSIS):
         return False
@@ -89,4 +96,4 @@ def is_unconditional_yes(text: str) -> bool:
     words = _WORD.findall(folded)
     if not words:
         return marks > 0
-    return _all_yes_phrases([_squeezed(word) for word in words])
+    return _all_yes_phrases([_squeezed(word) for word in words], (card_brand or "").strip())

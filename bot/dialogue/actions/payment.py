@@ -29,7 +29,8 @@ class ActionAffirm(BorrowerAction):
         """Confirm the open question, or explain there is none."""
         question = questions.open_question(turn.session, turn.borrower.id)
         awaiting = question.awaiting if question is not None else None
-        if awaiting in questions.CONFIRMATIONS and not is_unconditional_yes(turn.text):
+        brand = (turn.account.card_brand if turn.account else None) or ""
+        if awaiting in questions.CONFIRMATIONS and not is_unconditional_yes(turn.text, brand):
             # A YES moves money: a question, a hedge or a condition is asked again.
             payment_flow.ask_again(turn, question)
         elif awaiting == questions.PAYMENT_CONFIRMATION:
