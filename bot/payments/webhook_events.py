@@ -2,8 +2,10 @@
 
 | event                          | what happens                                        |
 | ------------------------------ | --------------------------------------------------- |
-| payment_intent.succeeded       | the payment is posted (once); a receipt is texted   |
-|                                | if the borrower was not told in a reply             |
+| payment_intent.succeeded       | the payment is posted (once) if we charged it (the  |
+|                                | borrower said YES) and Stripe confirms it succeeded |
+|                                | for that amount; a receipt is texted if the         |
+|                                | borrower was not told in a reply                    |
 | payment_intent.payment_failed  | the payment is marked failed (never undoes success) |
 | charge.refunded                | refunded cents go back on the balance (once)        |
 | charge.dispute.created         | the payment is flagged and a person is asked to look|
@@ -47,10 +49,25 @@ def _payment_for_intent(session: Session, intent_id: str | None,
     return payment
 
 
+# A payment in these states was never charged: the borrower never confirmed it.
+NEVER_CHARGED = (PaymentStatus.PENDING, PaymentStatus.CANCELED, PaymentStatus.EXPIRED)
+
+
 def _intent_succeeded(session: Session, intent: StripeObject) -> str:
     payment = _payment_for_intent(session, intent.get("id"), intent.get("metadata"))
     if payment is None:
         return "unknown_payment"
+    if payment.status in NEVER_CHARGED:
+        log.warning("payment_intent.succeeded for payment %s, which was never charged (%s)",
+                    payment.id, payment.status)
+        return "never_charged"
+    if payment.status == PaymentStatus.SUCCEEDED:
+        return "already_applied"
+    if not stripe_gateway.confirms_charge(str(intent.get("id") or ""), payment.amount_cents,
+                                          payment.idempotency_key):
+        log.warning("payment_intent.succeeded for payment %s not confirmed by Stripe",
+                    payment.id)
+        return "not_confirmed_by_stripe"
     # A payment still in flight was never confirmed to the borrower in a reply.
     was_in_flight = payment.status in PaymentStatus.IN_FLIGHT
     posted = charging.record_outcome(
