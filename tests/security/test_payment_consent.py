@@ -3,32 +3,20 @@
 After "Reply YES to pay $50.00", questions, hedges, negations and conditional
 yeses were each charging $50. The decision is one pure function
 (bot/nlu/consent.py), tested here on a table (the probe's cases and an
-independent writer's 70 replies in data/hedges.md), on generated texts, and
-through the webhook with localstripe.
+independent writer's 70 replies in data/hedges.md) and on generated texts;
+test_payment_consent_webhook.py goes through the webhook with localstripe.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.nlu.consent import YES_MARKS, YES_PHRASES, is_unconditional_yes
-
-PROBE = ["is that right?", "sure?", "yes?", "y?", "ok wait", "not yes", "ok google"]
-
-
-def _hedges_file() -> tuple[list[str], list[str]]:
-    text = (Path(__file__).parent / "data" / "hedges.md").read_text(encoding="utf-8")
-    hedged, unconditional = text.split("## Unconditional yes")
-    lines = re.compile(r"^- (.+)$", re.MULTILINE)
-    return lines.findall(hedged), lines.findall(unconditional)
-
-
-HEDGED, UNCONDITIONAL = _hedges_file()
+from tests.security.hedges import HEDGED, PROBE, UNCONDITIONAL
 
 
 def test_the_independent_list_is_all_there():
@@ -95,29 +83,3 @@ def test_a_text_with_no_yes_phrase_and_no_yes_mark_is_never_a_yes(text):
     words = re.findall(r"[a-z]+", text.lower())
     if not any(mark in text for mark in YES_MARKS) and not words:
         assert not is_unconditional_yes(text)
-
-
-# Through the webhook: nothing reaches Stripe, and the question is asked again.
-
-@pytest.mark.parametrize("answer", PROBE)
-def test_the_probes_answers_ask_the_question_again_and_charge_nothing(world, stripe_intents,
-                                                                      answer):
-    assert "Reply YES" in world.phone.say("pay 50")
-    again = world.phone.say(answer)
-    assert "$50.00" in again and "Reply YES" in again
-    assert stripe_intents() == []
-
-
-@pytest.mark.parametrize("answer", HEDGED)
-def test_no_hedged_answer_charges(world, stripe_intents, answer):
-    """Each may be asked again, answered, or taken as another request; none charges."""
-    world.phone.text("pay 50")
-    assert "Payment received" not in world.phone.say(answer)
-    assert stripe_intents() == []
-
-
-def test_after_asking_again_an_unconditional_yes_charges_once(world, stripe_intents):
-    world.phone.text("pay 50")
-    world.phone.text("sure?")
-    assert "Payment received" in world.phone.say("yes please")
-    assert [intent.amount for intent in stripe_intents()] == [5000]
