@@ -25,7 +25,7 @@ MODEL_INPUTS := config.yml domain.yml $(shell find training_data bot/nlu -type f
 export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install run test lint nlu-eval bench train clean browser
+.PHONY: help install run test lint nlu-eval bench train clean browser proxy
 
 help:
 	@echo "make run       start the demo and print its URL"
@@ -61,20 +61,29 @@ train: $(VENV)/.installed
 run: install
 	@$(BIN)/textpay demo
 
-# Debian's Chromium for the browser tests (Playwright's own download cannot
-# work on these machines). Installed only when missing and we are root.
-browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
+# A Debian package some tests need (Chromium for the browser tests: Playwright's
+# own download cannot work on these machines; nginx for the proxy tests),
+# installed only when missing and we are root. Without it those tests skip
+# (and fail under CI=true).
+define debian_tool
+	@if [ ! -x $(1) ]; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-	    echo "==> installing Debian's chromium for the browser tests"; \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	      || echo "warning: could not install chromium; browser tests will skip (or fail under CI=true)"; \
+	    echo "==> installing Debian's $(2) for the $(3) tests"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null) \
+	      || echo "warning: could not install $(2); $(3) tests will skip (or fail under CI=true)"; \
 	  else \
-	    echo "note: /usr/bin/chromium missing and not root; browser tests will skip"; \
+	    echo "note: $(1) missing and not root; $(3) tests will skip"; \
 	  fi; \
 	fi
+endef
 
-test: install browser
+browser:
+	$(call debian_tool,/usr/bin/chromium,chromium,browser)
+
+proxy:
+	$(call debian_tool,/usr/sbin/nginx,nginx,proxy)
+
+test: install browser proxy
 	@$(BIN)/ruff check .
 	@$(BIN)/lint-imports --no-cache --no-logo
 	@$(BIN)/rasa data validate --fail-on-warnings --quiet >/dev/null

@@ -65,7 +65,9 @@ def gunicorn_options(host: str, port: int) -> dict:
     return {
         "bind": f"{host}:{port}",
         "workers": int(os.environ.get("WEB_CONCURRENCY", "2")),
-        "worker_class": "gthread",
+        # gthread, but a request reaches a thread only once it has fully arrived:
+        # a slow client never holds one (bot/web/buffered_worker.py).
+        "worker_class": "bot.web.buffered_worker.BufferedThreadWorker",
         "threads": int(os.environ.get("WEB_THREADS", "4")),
         # Loading the model takes seconds; a turn with a slow Stripe call ~15 s at most.
         "timeout": 120,

@@ -99,7 +99,7 @@ def import_file(path: Path, dealer_id: int, as_json: bool) -> None:
         raise click.ClickException(str(error)) from None
     finally:
         bar.close()
-    after_creation(dealer_id, report.welcomes_planned, report.cards_to_read)
+    after_creation(dealer_id, report.created_ids, report.cards_to_read)
     if as_json:
         click.echo(json.dumps(report.as_json()))
         return

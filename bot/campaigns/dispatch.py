@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -48,7 +48,8 @@ class Judgement:
     skipped: Counter = field(default_factory=Counter)
 
 
-def _ready_rows(session: Session, dealer: Dealer, at: datetime, only: str | None) -> list:
+def _ready_rows(session: Session, dealer: Dealer, at: datetime, only: str | None,
+               accounts: Collection[int] | None = None) -> list:
     query = (
         select(Reminder.id, Reminder.account_id, Reminder.template, Reminder.send_after,
                Borrower.id.label("borrower_id"), Borrower.timezone, Borrower.phone,
@@ -62,6 +63,8 @@ def _ready_rows(session: Session, dealer: Dealer, at: datetime, only: str | None
     )
     if only is not None:
         query = query.where(Reminder.template == only)
+    if accounts is not None:
+        query = query.where(Reminder.account_id.in_(list(accounts)))
     return session.execute(query).all()
 
 
@@ -185,9 +188,11 @@ def _record_new(session: Session, dealer: Dealer, decisions: list) -> list[int]:
 
 
 def judge_ready(session: Session, dealer: Dealer, at: datetime, only: str | None = None,
-                planned: Sequence[Planned] = ()) -> Judgement:
-    """Decide every reminder (or only those of template `only`) whose moment has come —
-    those in the database and the `planned` ones not written yet: skip, defer, or enqueue.
+                planned: Sequence[Planned] = (),
+                accounts: Collection[int] | None = None) -> Judgement:
+    """Decide every reminder (or only those of template `only`, of `accounts`) whose moment
+    has come — those in the database and the `planned` ones not written yet: skip, defer,
+    or enqueue.
 
     Judging newly planned steps before writing them lets a campaign write each
     row once, which is most of what it costs.
@@ -196,7 +201,7 @@ def judge_ready(session: Session, dealer: Dealer, at: datetime, only: str | None
     expired = _expire_stale(session, dealer, at)
     if expired:
         judgement.skipped[EXPIRED] += expired
-    stored = _ready_rows(session, dealer, at, only)
+    stored = _ready_rows(session, dealer, at, only, accounts)
     rows = [*stored, *planned]
     days = _local_days(rows, dealer, at)
     pauses = pause_reasons(session, [r.account_id for r in stored if r.template != WELCOME],

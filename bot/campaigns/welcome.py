@@ -3,9 +3,11 @@
 A welcome is planned in the same transaction as its account (a `Reminder`
 row of kind `welcome`), so it is never lost and never doubled. Delivering it
 right away is a job: on RQ when REDIS_URL is set; inline for a handful of
-accounts (the API creating one); otherwise — a big import without a queue —
-the next `textpay send-reminders` sends them, so the import never waits on
-the one-text-per-second pace.
+accounts (the API creating one), and then only the welcomes of the accounts
+this request created; otherwise — a big import without a queue, or any
+welcome still waiting from an earlier one — the next `textpay send-reminders`
+sends them. A request never sends a backlog: it never waits on the
+one-text-per-second pace for texts that are not its own.
 """
 
 from __future__ import annotations
@@ -28,11 +30,13 @@ log = logging.getLogger(__name__)
 INLINE_LIMIT = 10
 
 
-def deliver_welcomes(dealer_id: int) -> dict:
-    """The job: send the dealer's planned welcome texts that may go now."""
+def deliver_welcomes(dealer_id: int, account_ids: Collection[int] | None = None) -> dict:
+    """The job: send the dealer's planned welcome texts that may go now (only those of
+    `account_ids` when given)."""
     at = utcnow()
     with session_scope() as session:
-        judgement = judge_ready(session, session.get(Dealer, dealer_id), at, only=WELCOME)
+        judgement = judge_ready(session, session.get(Dealer, dealer_id), at, only=WELCOME,
+                                accounts=account_ids)
     result = send_batch(judgement.sendable, at.isoformat(), at.isoformat())
     for reason, count in judgement.skipped.items():
         result["skipped"][reason] = result["skipped"].get(reason, 0) + count
@@ -61,14 +65,18 @@ def read_cards(account_ids: Collection[int]) -> int:
     return read
 
 
-def after_creation(dealer_id: int, welcomes_planned: int,
+def after_creation(dealer_id: int, welcomed: Collection[int],
                    cards_to_read: Collection[int] = ()) -> None:
-    """Once new accounts are committed: send their welcomes soon, read their cards."""
+    """Once new accounts are committed: send their welcomes soon, read their cards.
+
+    `welcomed` are the new accounts whose welcome was planned. Without a queue, a
+    handful are sent here, and never anyone else's (see the module docstring).
+    """
     if cards_to_read:
         jobs.enqueue(read_cards, list(cards_to_read))
-    if not welcomes_planned:
+    if not welcomed:
         return
     if jobs.queue_configured():
         jobs.enqueue(deliver_welcomes, dealer_id)
-    elif welcomes_planned <= INLINE_LIMIT:
-        deliver_welcomes(dealer_id)
+    elif len(welcomed) <= INLINE_LIMIT:
+        deliver_welcomes(dealer_id, list(welcomed))

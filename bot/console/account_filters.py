@@ -106,6 +106,7 @@ def find_accounts(session: Session, dealer_id: int, today: date, *, search: str 
     """A page of the dealer's accounts for a search and segment."""
     query = account_query(dealer_id, today, search=search, segment=segment)
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    page = max(1, page)
+    # Past the last page is the last page (and a 20-digit page number is no error).
+    page = min(max(1, page), max(1, -(-total // PAGE_SIZE)))
     rows = session.execute(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     return AccountPage([(a, b) for a, b in rows], total, page)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from bot.db import session_scope
-from bot.dialogue.agent import get_runner
+from bot.dialogue.agent import get_runner, loaded_runner
 from bot.settings import get_settings
 
 
@@ -57,6 +57,13 @@ def answer(session: Session, borrower_id: int, text: str) -> list[str]:
     if host.failed:
         raise ActionFailed(f"an action failed for conversation {sender_id}")
     return replies
+
+
+def forget_text(conversation_id: str, said: str, redacted: str) -> None:
+    """Rewrite a text the agent already saw in its tracker (a card number found late)."""
+    runner = loaded_runner()
+    if runner is not None:
+        runner.tracker_store.replace_text(conversation_id, said, redacted)
 
 
 @contextmanager

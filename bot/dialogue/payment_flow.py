@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from bot.dialogue import commitments, questions
 from bot.dialogue.context import Turn
-from bot.models import Installment, Payment, PaymentStatus
+from bot.models import ConversationState, Installment, Payment, PaymentStatus
 from bot.payments import charging, links, merchant, stripe_gateway
 from bot.payments.reconcile import settle_unknown
 from bot.sms_templates.receipts import receipt_text
@@ -76,6 +76,18 @@ def _blocked_by_in_flight(turn: Turn) -> bool:
         return False
     turn.say("payment_in_flight", amount=turn.money(payment.amount_cents))
     return True
+
+
+def ask_again(turn: Turn, question: ConversationState) -> None:
+    """Not an unconditional yes: the same question again (nothing is charged)."""
+    payment = (turn.session.get(Payment, question.awaiting_ref)
+               if question.awaiting == questions.PAYMENT_CONFIRMATION else None)
+    if payment is None or payment.status != PaymentStatus.PENDING or turn.account is None:
+        turn.say("confirm_unclear")
+        return
+    turn.say("confirm_payment", amount=turn.money(payment.amount_cents),
+             card=turn.card(payment.card_brand, payment.card_last4),
+             reference=turn.account.reference)
 
 
 def confirm_payment(turn: Turn, payment_id: int) -> None:

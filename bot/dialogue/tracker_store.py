@@ -91,19 +91,24 @@ class BoundedTrackerStore(TrackerStore, SerializedTrackerAsText):
             "sender_id": tracker.sender_id,
             "events": [event.as_dict() for event in events],
         }
-        text = json.dumps(dialogue)
+        self._store_text(tracker.sender_id, json.dumps(dialogue))
+
+    def _store_text(self, sender_id: str, text: str) -> None:
         if self._redis is not None:
-            self._redis.set(self._key(tracker.sender_id), text, ex=self.ttl_seconds)
+            self._redis.set(self._key(sender_id), text, ex=self.ttl_seconds)
         else:
-            self._memory[tracker.sender_id] = text
+            self._memory[sender_id] = text
+
+    def stored_text(self, sender_id: str) -> str | None:
+        """The stored conversation as JSON text, or None (also for audits and tests)."""
+        if self._redis is not None:
+            raw = self._redis.get(self._key(sender_id))
+            return raw.decode() if raw else None
+        return self._memory.get(sender_id)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         """The stored (already trimmed) tracker, or None for a new conversation."""
-        if self._redis is not None:
-            raw = self._redis.get(self._key(sender_id))
-            text = raw.decode() if raw else None
-        else:
-            text = self._memory.get(sender_id)
+        text = self.stored_text(sender_id)
         if text is None:
             return None
         data = json.loads(text)
@@ -112,6 +117,20 @@ class BoundedTrackerStore(TrackerStore, SerializedTrackerAsText):
     async def retrieve_full_tracker(self, sender_id: str) -> DialogueStateTracker | None:
         """The same as `retrieve`: older turns live in the message log, not here."""
         return await self.retrieve(sender_id)
+
+    def replace_text(self, sender_id: str, said: str, replacement: str) -> None:
+        """Rewrite what the borrower said in a stored turn (a card number found late,
+        see bot/redaction.py): its text and its parse, entities dropped."""
+        text = self.stored_text(sender_id)
+        if text is None:
+            return
+        dialogue = json.loads(text)
+        for event in dialogue["events"]:
+            if event.get("event") == "user" and event.get("text") == said:
+                event["text"] = replacement
+                event["parse_data"] = {**(event.get("parse_data") or {}),
+                                       "text": replacement, "entities": []}
+        self._store_text(sender_id, json.dumps(dialogue))
 
     async def keys(self) -> list[str]:
         """Every stored conversation id."""

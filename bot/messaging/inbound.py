@@ -9,11 +9,14 @@ Every way a text arrives (Twilio's webhook, the demo's phone simulator) calls
     3. one database session for the turn; its only commit before the end is
        the claim before Stripe is called (bot/payments/charging.py)
     4. find the dealer by the number texted (`To`) and the borrower by phone
-    5. redact card numbers before anything is stored or parsed
+    5. redact card numbers before anything is stored or parsed (also one typed
+       over two texts: the previous text is redacted too)
     6. store the text; a MessageSid seen before gets the first delivery's
        replies, at once, without processing it again
     7. compliance keywords (STOP / START / HELP) before any NLU; opted-out
-       numbers and staff-held conversations get no bot reply
+       numbers and staff-held conversations get no bot reply; a text with a card
+       number gets a warning; a text with no words (a picture, a blank) is told
+       that only text is read
     8. everything else goes to the Rasa agent for this borrower
     9. finish the replies (bot/messaging/outbound.py `finish`) and store them
 """
@@ -26,6 +29,7 @@ import re
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
@@ -35,14 +39,15 @@ from bot import escalations, live_events
 from bot.clock import utcnow
 from bot.collection import primary_account
 from bot.db import session_scope
-from bot.dialogue.conversation import answer
+from bot.dialogue import questions
+from bot.dialogue.conversation import answer, forget_text
 from bot.messaging import keywords, number_limits, survey_answers
 from bot.messaging.conversation_lock import conversation_key, conversation_locks
 from bot.messaging.outbound import finish
 from bot.models import Borrower, ConversationState, Dealer, DealerNumber, Message
-from bot.payments import links
+from bot.payments import charging, links
 from bot.phones import mask, to_e164
-from bot.redaction import redact_card_numbers
+from bot.redaction import redact_card_numbers, split_card, starts_with_digits
 from bot.settings import get_settings
 from bot.wording.catalog import reply
 
@@ -53,6 +58,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 MAX_BODY = 1600  # Twilio's own limit for one message
 MAX_SID = 64
 MAX_NUMBER = 40
+# The two halves of a card number typed over two texts arrive within minutes.
+SPLIT_CARD_WINDOW = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -122,6 +129,9 @@ def _answer(session: Session, sms: InboundSms, body: str, had_card: bool) -> lis
     if dealer is None:
         log.warning("text to a number no dealer owns: %s", mask(sms.to_number))
         return []
+    if not had_card:
+        body, had_card = _redact_split_card(session, dealer, borrower,
+                                            to_e164(sms.from_number) or "", body)
     inbound = _store_inbound(session, sms, dealer, borrower, body)
     if not number_limits.inbound_allowed(sms.from_number):
         return []  # a flood from one number: stored for staff, not answered (logged)
@@ -279,6 +289,8 @@ def _before_nlu(session: Session, borrower: Borrower, dealer: Dealer, body: str,
         return []  # staff hold the conversation: stored and shown, never answered by the bot
     if had_card:
         return _card_warning(session, borrower)
+    if not body.strip():
+        return [reply("text_only", borrower.language)]  # a picture-only MMS, a blank text
     return survey_answers.record_answer(session, borrower, body)  # a bare 1-5 to our survey
 
 
@@ -297,8 +309,49 @@ def _keyword_reply(borrower: Borrower, dealer: Dealer, word: str) -> list[str]:
 
 
 def _card_warning(session: Session, borrower: Borrower) -> list[str]:
+    _drop_open_payment(session, borrower)
     account = primary_account(session, borrower)
     if account is None:
         return [reply("card_number_warning_no_link", borrower.language)]
     url = links.create_link(session, links.UPDATE_CARD, account.id)
     return [reply("card_number_warning", borrower.language, link=url)]
+
+
+def _drop_open_payment(session: Session, borrower: Borrower) -> None:
+    """A YES after a card number never charges an amount read from its digits."""
+    question = questions.open_question(session, borrower.id)
+    if question is None:
+        return
+    if question.awaiting == questions.PAYMENT_CONFIRMATION and question.awaiting_ref:
+        charging.cancel_pending(session, question.awaiting_ref)
+    questions.clear(session, borrower.id)
+
+
+def _previous_inbound(session: Session, dealer: Dealer, borrower: Borrower | None,
+                      phone: str) -> Message | None:
+    """The last text this phone sent this dealer (before the one being handled)."""
+    query = select(Message).where(Message.direction == "inbound")
+    if borrower is not None:
+        query = query.where(Message.borrower_id == borrower.id)
+    else:
+        query = query.where(Message.dealer_id == dealer.id, Message.from_number == phone)
+    return session.execute(query.order_by(Message.id.desc()).limit(1)).scalar_one_or_none()
+
+
+def _redact_split_card(session: Session, dealer: Dealer, borrower: Borrower | None,
+                       phone: str, body: str) -> tuple[str, bool]:
+    """A card number begun at the end of the phone's previous text and finished at the
+    start of this one is removed from both (the stored text and the agent's tracker)."""
+    if not starts_with_digits(body):
+        return body, False
+    previous = _previous_inbound(session, dealer, borrower, phone)
+    if previous is None or previous.created_at < utcnow() - SPLIT_CARD_WINDOW:
+        return body, False
+    redacted = split_card(previous.body, body)
+    if redacted is None:
+        return body, False
+    said, previous.body = previous.body, redacted[0]
+    if previous.borrower_id is not None:
+        forget_text(str(previous.borrower_id), said, previous.body)
+    log.info("card number split over two texts from %s removed", mask(phone))
+    return redacted[1], True

@@ -20,6 +20,9 @@ class User(Timestamped, Base):
     role = Column(String(20), nullable=False, default="staff")  # admin | staff
     failed_logins = Column(Integer, nullable=False, default=0)
     locked_until = Column(DateTime)
+    # Every session cookie carries the version it was issued under; logging out,
+    # changing the password or removing the user bumps it, ending every session.
+    session_version = Column(Integer, nullable=False, default=0, server_default="0")
 
 
 class AuditEntry(Base):

@@ -147,6 +147,20 @@ def retrieve_outcome(merchant: Merchant, payment_intent_id: str) -> ChargeResult
     return ChargeResult(_outcome_of_status(intent.status), intent.id)
 
 
+def confirms_charge(merchant: Merchant, payment_intent_id: str, amount_cents: int,
+                    idempotency_key: str) -> bool:
+    """Whether Stripe itself says this PaymentIntent succeeded for this amount and this
+    payment of ours (a signed event is checked against the source before money is posted).
+    """
+    try:
+        intent = merchant.client().v1.payment_intents.retrieve(payment_intent_id)
+    except stripe.InvalidRequestError:
+        return False  # no such PaymentIntent
+    metadata = intent.metadata.to_dict() if intent.metadata else {}
+    return (intent.status == "succeeded" and intent.amount == amount_cents
+            and metadata.get("textpay_key") == idempotency_key)
+
+
 def find_intent_for(merchant: Merchant, idempotency_key: str, customer_id: str | None = None,
                     since: datetime | None = None) -> ChargeResult | None:
     """Find the PaymentIntent we created with this key, if Stripe ever got it.

@@ -2,8 +2,10 @@
 
 | event                          | what happens                                        |
 | ------------------------------ | --------------------------------------------------- |
-| payment_intent.succeeded       | the payment is posted (once); a receipt follows if  |
-|                                | the borrower was not told in a reply                |
+| payment_intent.succeeded       | the payment is posted (once) if we charged it (the  |
+|                                | borrower said YES) and Stripe confirms it succeeded |
+|                                | for that amount; a receipt follows if the borrower  |
+|                                | was not told in a reply                             |
 | payment_intent.payment_failed  | the payment is marked failed (never undoes success) |
 | charge.refunded                | refunded cents go back on the balance (once)        |
 | charge.dispute.created         | the payment is flagged; a person must look          |
@@ -71,10 +73,25 @@ def _payment_for_intent(session: Session, made_in: Merchant, intent_id: str | No
     return payment
 
 
+# A payment in these states was never charged: the borrower never confirmed it.
+NEVER_CHARGED = (PaymentStatus.PENDING, PaymentStatus.CANCELED, PaymentStatus.EXPIRED)
+
+
 def _intent_succeeded(session: Session, made_in: Merchant, intent: StripeObject) -> Applied:
     payment = _payment_for_intent(session, made_in, intent.get("id"), intent.get("metadata"))
     if payment is None:
         return Applied("unknown_payment")
+    if payment.status in NEVER_CHARGED:
+        log.warning("payment_intent.succeeded for payment %s, which was never charged (%s)",
+                    payment.id, payment.status)
+        return Applied("never_charged")
+    if payment.status == PaymentStatus.SUCCEEDED:
+        return Applied("already_applied")
+    if not stripe_gateway.confirms_charge(made_in, str(intent.get("id") or ""),
+                                          payment.amount_cents, payment.idempotency_key):
+        log.warning("payment_intent.succeeded for payment %s not confirmed by Stripe",
+                    payment.id)
+        return Applied("not_confirmed_by_stripe")
     # A payment still in flight was never confirmed to the borrower in a reply.
     was_in_flight = payment.status in PaymentStatus.IN_FLIGHT
     posted = charging.record_outcome(

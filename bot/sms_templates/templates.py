@@ -3,8 +3,12 @@
 A template is checked when it is saved — syntax, unknown variables, and
 anything the sandbox forbids — so a broken one never reaches a borrower.
 On top of Jinja's sandbox, templates are kept to what a text message needs
-(variables, `if`, a few filters): no loops, calls or attribute access, which
-is also what keeps a template from burning CPU or memory when it renders.
+(variables, `if`, a few filters, arithmetic): no loops, calls, attribute
+access, `set`, `%` formatting or `format`, and no globals (`range`, `lipsum`,
+`dict`, `cycler`, `joiner`, `namespace` are gone). That keeps a template from
+burning CPU or memory when it renders; on top of it, a render stops once its
+output passes MAX_RENDERED characters or RENDER_SECONDS, before the 1,600
+character check.
 
 Every kind exists in English and Spanish: the dealer's own text, else the
 default shipped in bot/sms_templates/defaults/<language>.yml for its collector
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import operator
+import time
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -44,6 +49,16 @@ MAX_LENGTH = 1600
 ALLOWED_FILTERS = frozenset({"upper", "lower", "title", "capitalize", "trim", "default", "d",
                              "truncate", "abs", "round", "int"})
 _DEFAULTS = Path(__file__).with_name("defaults")
+# Bounds on one render (the sandbox and the node whitelist already keep it small).
+MAX_RENDERED = 8 * MAX_LENGTH
+RENDER_SECONDS = 0.5
+# What a template may be made of: text, variables, `if`, filters, tests, arithmetic.
+_ALLOWED_NODES = (
+    nodes.Template, nodes.Output, nodes.TemplateData, nodes.Const, nodes.Name, nodes.If,
+    nodes.CondExpr, nodes.Filter, nodes.Test, nodes.Compare, nodes.Operand, nodes.And,
+    nodes.Or, nodes.Not, nodes.Neg, nodes.Pos, nodes.Add, nodes.Sub, nodes.Mul, nodes.Div,
+    nodes.FloorDiv, nodes.Mod, nodes.Pow, nodes.Concat, nodes.Keyword, nodes.Tuple,
+)
 
 __all__ = ["KINDS", "LANGUAGES", "VARIABLES", "TemplateError", "preview", "render_message",
            "render_template", "reset_template", "save_template", "stored_template",
@@ -55,20 +70,36 @@ class TemplateError(ValueError):
 
 
 class _SmsSandbox(SandboxedEnvironment):
-    """Jinja's sandbox, with `*` and `**` refused where they could blow up memory."""
+    """Jinja's sandbox, with the operators that could blow up memory refused:
+    `**`, `*` on text, and `%` formatting ("%0200000000d" % 1 took 1.3 GB); and
+    no `format` / `format_map` on any object."""
 
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "%"})
 
     def call_binop(self, context: Any, op: str, left: Any, right: Any) -> Any:
+        """`*` and `%` on numbers only; `**` never."""
         if op == "**":
             raise SecurityError("the ** operator is not allowed")
-        if isinstance(left, (str, list)) or isinstance(right, (str, list)):
+        numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                      for v in (left, right))
+        if op == "%":
+            if not numbers:
+                raise SecurityError("formatting text with % is not allowed")
+            return operator.mod(left, right)
+        if not numbers:
             raise SecurityError("repeating text with * is not allowed")
         return operator.mul(left, right)
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        """Jinja's rules, and never `format` or `format_map`."""
+        if attr in ("format", "format_map"):
+            return False
+        return super().is_safe_attribute(obj, attr, value)
 
 
 _env = _SmsSandbox(undefined=StrictUndefined, autoescape=False, trim_blocks=True,
                    keep_trailing_newline=False)
+_env.globals.clear()  # range, lipsum, dict, cycler, joiner, namespace: none is needed
 # Validation renders every template once with made-up values.
 _SAMPLE_DEALER: Any = SimpleNamespace(name="Sunrise Auto", currency="USD",
                                       contact_phone="+15550100001")
@@ -92,6 +123,12 @@ def _forbidden(tree: nodes.Template) -> str | None:
         if node.name not in ALLOWED_FILTERS:
             return (f"the filter |{node.name} is not allowed (allowed: "
                     f"{', '.join(sorted(ALLOWED_FILTERS))})")
+    if next(tree.find_all((nodes.Assign, nodes.AssignBlock)), None) is not None:
+        return "setting variables ({% set %}) is not allowed in a template"
+    for node in tree.find_all(nodes.Node):
+        if not isinstance(node, _ALLOWED_NODES):
+            return (f"{type(node).__name__} is not allowed in a template: use text, "
+                    "variables, {% if %} and filters")
     return None
 
 
@@ -106,9 +143,25 @@ def _parse(body: str) -> nodes.Template:
         raise TemplateError(f"syntax error on line {error.lineno}: {error.message}") from None
 
 
+def _bounded_render(body: str, context: dict[str, Any]) -> str:
+    """Render, stopping once the output grows past MAX_RENDERED characters or the
+    render takes longer than RENDER_SECONDS (measured between output pieces)."""
+    started = time.perf_counter()
+    pieces, size = [], 0
+    for piece in _env.from_string(body).generate(context):
+        pieces.append(piece)
+        size += len(piece)
+        if size > MAX_RENDERED:
+            raise TemplateError(f"the text is far longer than {MAX_LENGTH} characters")
+        if time.perf_counter() - started > RENDER_SECONDS:
+            raise TemplateError("the template takes too long to fill in; keep it to the "
+                                "text, the variables and simple conditions")
+    return "".join(pieces)
+
+
 def _render(body: str, context: dict[str, Any]) -> str:
     try:
-        text = _env.from_string(body).render(context)
+        text = _bounded_render(body, context)
     except SecurityError as error:
         raise TemplateError(f"sandbox violation: {error}") from None
     except JinjaError as error:

@@ -15,6 +15,7 @@ import stripe
 from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 
+from bot.clock import epoch_seconds
 from bot.db import session_scope
 from bot.messaging.notices import carry_out
 from bot.payments.webhook_events import Applied, apply_event
@@ -22,12 +23,25 @@ from bot.settings import get_settings
 
 log = logging.getLogger(__name__)
 bp = Blueprint("stripe_webhook", __name__)
+# How far a signature's timestamp may be from now, either way (Stripe's own check
+# refuses only old ones; one signed in the future is as suspect as a replay).
+TOLERANCE_SECONDS = 300
+
+
+def _signed_at(header: str) -> int | None:
+    """The t= of a Stripe-Signature header."""
+    for part in header.split(","):
+        key, _, value = part.strip().partition("=")
+        if key == "t" and value.isdigit():
+            return int(value)
+    return None
 
 
 def _signed_by_us(payload: bytes, signature: str, secrets: list[str]) -> bool:
     for secret in secrets:
         try:
-            stripe.Webhook.construct_event(payload, signature, secret)
+            stripe.Webhook.construct_event(payload, signature, secret,
+                                           tolerance=TOLERANCE_SECONDS)
         except stripe.SignatureVerificationError:
             continue
         except ValueError:
@@ -49,7 +63,12 @@ def stripe_webhook() -> ResponseReturnValue:
         log.warning("stripe webhook refused: STRIPE_WEBHOOK_SECRET is not set")
         return jsonify(error={"code": "not_configured", "message": "webhooks not configured"}), 400
     payload = request.get_data()
-    if not _signed_by_us(payload, request.headers.get("Stripe-Signature", ""), secrets):
+    header = request.headers.get("Stripe-Signature", "")
+    if not _signed_by_us(payload, header, secrets):
+        return jsonify(error={"code": "bad_signature", "message": "invalid signature"}), 400
+    signed_at = _signed_at(header)
+    if signed_at is None or signed_at > epoch_seconds() + TOLERANCE_SECONDS:
+        log.warning("stripe webhook signed in the future refused")
         return jsonify(error={"code": "bad_signature", "message": "invalid signature"}), 400
     event = json.loads(payload)
     if not isinstance(event.get("id"), str) or not isinstance(event.get("data"), dict):

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_shared_platform_stripe"
-down_revision = "0006_stripe_connect"
+down_revision = "0007_session_version"
 branch_labels = None
 depends_on = None
 

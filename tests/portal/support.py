@@ -13,6 +13,7 @@ from bot import db
 from bot.dealers import create_dealer
 from bot.escalations import open_escalation
 from bot.models import Account, Borrower, EscalationReason, User
+from bot.web.portal.helpers import session_id
 from tests.support.clock import today
 
 PASSWORD = "correct horse battery staple"
@@ -37,8 +38,10 @@ def add_user(dealer_id: int, email: str, role: str, name: str | None = None) -> 
 
 def sign_in(client, user_id: int) -> None:
     """Start a logged-in session without the form (the form is tested in test_auth.py)."""
+    with db.session_scope() as session:
+        version = session.get(User, user_id).session_version
     with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
+        session["_user_id"] = session_id(user_id, version)
         session["_fresh"] = True
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from bot import db
-from bot.models import ApiKey, Borrower, Escalation
+from bot.models import ApiKey, Borrower, Escalation, User
 from tests.portal.support import csrf_from, escalate, sign_in, token
 
 STAFF, ADMIN, PUBLIC = "staff", "admin", "public"
@@ -54,6 +54,8 @@ ROUTES = {
     "portal.audit": ("GET", "/portal/audit", ADMIN),
     "portal.users": ("GET", "/portal/users", ADMIN),
     "portal.add_user": ("POST", "/portal/users", ADMIN),
+    "portal.remove": ("POST", "/portal/users/{user_id}/remove", ADMIN),
+    "portal.password": ("GET", "/portal/password", STAFF),
 }
 OBJECT_ROUTES = sorted(e for e, (_, path, _) in ROUTES.items() if "{" in path)
 PAGES = sorted(e for e, (method, path, who) in ROUTES.items()
@@ -65,15 +67,17 @@ def _own_ids(portal) -> dict:
     with db.session_scope() as session:
         key_id = session.query(ApiKey.id).filter_by(dealer_id=world.dealer_id).scalar()
     return {"escalation_id": escalate(world.dealer_id, world.borrower_id, world.account_id),
-            "borrower_id": world.borrower_id, "account_id": world.account_id, "key_id": key_id}
+            "borrower_id": world.borrower_id, "account_id": world.account_id, "key_id": key_id,
+            "user_id": portal.staff_id}
 
 
 def _other_ids(portal) -> dict:
     other = portal.other
     with db.session_scope() as session:
         key_id = session.query(ApiKey.id).filter_by(dealer_id=other.dealer_id).scalar()
+        user_id = session.query(User.id).filter_by(dealer_id=other.dealer_id).scalar()
     return {"escalation_id": other.escalation_id, "borrower_id": other.borrower_id,
-            "account_id": other.account_id, "key_id": key_id}
+            "account_id": other.account_id, "key_id": key_id, "user_id": user_id}
 
 
 def _call(client, endpoint: str, ids: dict, **extra):
@@ -133,6 +137,7 @@ def test_another_dealers_objects_are_404(client, portal, role, endpoint):
         assert session.get(Borrower, portal.other.borrower_id).opted_out is False
         assert not session.query(ApiKey).filter_by(dealer_id=portal.other.dealer_id,
                                                    revoked=True).count()
+        assert session.query(User).filter_by(dealer_id=portal.other.dealer_id).count() == 1
 
 
 @pytest.mark.parametrize("endpoint", PAGES)

@@ -130,7 +130,8 @@ def test_compose_runs_the_app_worker_postgres_and_redis_with_real_settings():
     assert {"app", "worker", "postgres", "redis"} <= set(services)
     assert services["app"]["command"] == json.loads(dict(dockerfile_instructions())["CMD"])
     assert services["worker"]["command"] == ["textpay", "worker"]
-    assert services["app"]["ports"] == [f"8000:{dict(dockerfile_instructions())['EXPOSE']}"]
+    assert "ports" not in services["app"]  # only through the proxy
+    assert services["app"]["expose"] == [dict(dockerfile_instructions())["EXPOSE"]]
     env = services["app"]["environment"]
     assert set(env) <= settings_env_names()
     assert env["DATABASE_URL"].startswith("postgresql://") and "@postgres:" in env["DATABASE_URL"]
@@ -139,6 +140,35 @@ def test_compose_runs_the_app_worker_postgres_and_redis_with_real_settings():
                 "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "PUBLIC_URL", "SECRET_KEY"}
     assert required <= set(env)
     assert services["worker"]["environment"] == env
+
+
+def test_compose_puts_a_buffering_proxy_in_front_of_the_app():
+    """nginx reads each request in full before the app sees it (the configuration itself
+    runs in tests/production/test_slow_clients.py)."""
+    compose = yaml.safe_load(COMPOSE.read_text())
+    proxy, app = compose["services"]["proxy"], compose["services"]["app"]
+    assert proxy["image"].startswith("nginx:")
+    assert proxy["volumes"] == ["./deploy/nginx:/etc/nginx/templates:ro"]
+    env = proxy["environment"]
+    assert proxy["ports"] == [f"8000:{env['PROXY_PORT']}"]
+    assert env["TEXTPAY_UPSTREAM"] == f"app:{app['expose'][0]}"
+    template = (ROOT / "deploy" / "nginx" / "default.conf.template").read_text()
+    assert set(re.findall(r"\$\{(\w+)\}", template)) == set(env)
+    assert "proxy_request_buffering on;" in template
+    assert re.search(r"client_body_timeout \d+s;", template)
+
+
+def test_the_kubernetes_ingress_buffers_requests_too():
+    """deploy/ingress.yaml: ingress-nginx reads the whole request before the pods see it."""
+    ingress = yaml.safe_load((ROOT / "deploy" / "ingress.yaml").read_text())
+    annotations = ingress["metadata"]["annotations"]
+    assert annotations["nginx.ingress.kubernetes.io/proxy-request-buffering"] == "on"
+    assert annotations["nginx.ingress.kubernetes.io/proxy-body-size"] == "5m"
+    # The controller-wide read timeouts are documented where the ingress is.
+    text = (ROOT / "deploy" / "ingress.yaml").read_text()
+    assert 'client-body-timeout: "10"' in text and 'client-header-timeout: "10"' in text
+    backend = ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]
+    assert backend["name"] == "textpay-web"
 
 
 def test_every_command_the_deployment_runs_is_a_real_textpay_command():

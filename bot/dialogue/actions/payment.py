@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.dialogue import payment_flow, plan_flow, promise_flow, questions
 from bot.dialogue.actions.base import BorrowerAction
 from bot.dialogue.context import Turn
-from bot.nlu.consent import is_clear_yes
+from bot.nlu.consent import is_unconditional_yes
 
 
 class ActionPay(BorrowerAction):
@@ -29,8 +29,10 @@ class ActionAffirm(BorrowerAction):
         """Confirm the open question, or explain there is none."""
         question = questions.open_question(turn.session, turn.borrower.id)
         awaiting = question.awaiting if question is not None else None
-        if awaiting in questions.CONFIRMATIONS and not is_clear_yes(turn.text, turn.confidence):
-            turn.say("confirm_unclear")  # a YES moves money: never act on a guess
+        brand = (turn.account.card_brand if turn.account else None) or ""
+        if awaiting in questions.CONFIRMATIONS and not is_unconditional_yes(turn.text, brand):
+            # A YES moves money: a question, a hedge or a condition is asked again.
+            payment_flow.ask_again(turn, question)
         elif awaiting == questions.PAYMENT_CONFIRMATION:
             payment_flow.confirm_payment(turn, question.awaiting_ref)
         elif awaiting == questions.PLAN_CONFIRMATION:

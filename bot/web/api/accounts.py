@@ -33,7 +33,7 @@ def create() -> ResponseReturnValue:
         g.db.rollback()
         raise ApiError(STATUS_FOR_CODE.get(error.code, 400), error.code, error.message) from None
     g.db.commit()
-    after_creation(g.dealer.id, welcomes_planned=1)
+    after_creation(g.dealer.id, [account.id])
     return jsonify(account_json(account)), 201
 
 

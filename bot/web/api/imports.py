@@ -24,5 +24,5 @@ def import_accounts() -> ResponseReturnValue:
         g.db.rollback()
         raise ApiError(400, "invalid_csv", str(error)) from None
     g.db.commit()
-    after_creation(g.dealer.id, report.welcomes_planned, report.cards_to_read)
+    after_creation(g.dealer.id, report.created_ids, report.cards_to_read)
     return jsonify(report.as_json())

@@ -65,13 +65,20 @@ def register(app: Flask) -> None:
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> object | None:
+def _load_user(reference: str) -> object | None:
+    """The session's user, unless the session was ended on the server (logout, new
+    password, user removed): its version must still be the user's."""
     from bot.web.portal.helpers import PortalUser
 
+    user_id, _, version = reference.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
     session = new_session()
     try:
-        user = session.get(User, int(user_id)) if user_id.isdigit() else None
-        return PortalUser.of(user) if user is not None else None
+        user = session.get(User, int(user_id))
+        if user is None or (user.session_version or 0) != int(version):
+            return None
+        return PortalUser.of(user)
     finally:
         session.close()
 

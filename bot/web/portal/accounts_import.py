@@ -55,7 +55,7 @@ def run_import(dealer_id: int, text: str, actor: Actor,
         record(session, dealer_id, actor, "accounts_imported",
                details=f"{report.created} created, {report.updated} updated, "
                        f"{report.unchanged} unchanged, {len(report.errors)} rows refused")
-    after_creation(dealer_id, report.welcomes_planned, report.cards_to_read)
+    after_creation(dealer_id, report.created_ids, report.cards_to_read)
     return report
 
 

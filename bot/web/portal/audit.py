@@ -1,5 +1,5 @@
 """The audit log (admins): every staff and admin action. Read-only: there is no
-route that changes or deletes an entry, and the ORM refuses to (bot/console/audit.py)."""
+route that changes or deletes an entry, and the ORM refuses to (bot/audit.py)."""
 
 from __future__ import annotations
 

@@ -32,11 +32,18 @@ class PortalUser(UserMixin):
     email: str
     name: str
     role: str
+    session_version: int = 0
 
     @classmethod
     def of(cls, user: User) -> PortalUser:
         """Snapshot a User row."""
-        return cls(user.id, user.dealer_id, user.email, user.name, user.role)
+        return cls(user.id, user.dealer_id, user.email, user.name, user.role,
+                   user.session_version or 0)
+
+    def get_id(self) -> str:
+        """What the session cookie keeps: the user id and the session version it was
+        issued under ("12:3"); a cookie of an older version logs no one in."""
+        return session_id(self.id, self.session_version)
 
     @property
     def is_admin(self) -> bool:
@@ -47,6 +54,11 @@ class PortalUser(UserMixin):
     def actor(self) -> Actor:
         """This user as the audit log and colleagues see them."""
         return Actor(self.email, self.name, self.id)
+
+
+def session_id(user_id: int, version: int) -> str:
+    """The session cookie's user reference (see PortalUser.get_id)."""
+    return f"{user_id}:{version}"
 
 
 def owned(model: type[Row], row_id: int) -> Row:

@@ -8,10 +8,10 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from bot.audit import record
-from bot.console.users import MIN_PASSWORD_LENGTH, ROLES, UserError, create_user
+from bot.console.users import MIN_PASSWORD_LENGTH, ROLES, UserError, create_user, remove_user
 from bot.models import User
 from bot.web.portal import bp
-from bot.web.portal.helpers import admin_required
+from bot.web.portal.helpers import admin_required, owned
 
 
 def _page(status: int = 200, **extra: object) -> ResponseReturnValue:
@@ -44,4 +44,19 @@ def add_user() -> ResponseReturnValue:
            details=f"{user.email} ({user.role})")
     g.db.commit()
     flash(f"{user.name} can now log in as {user.email}.")
+    return redirect(url_for("portal.users"))
+
+
+@bp.post("/users/<int:user_id>/remove")
+@admin_required
+def remove(user_id: int) -> ResponseReturnValue:
+    """Remove a login of this dealer (not one's own); its sessions end at once."""
+    user = owned(User, user_id)
+    if user.id == current_user.id:
+        flash("You cannot remove your own login.")
+        return redirect(url_for("portal.users"))
+    record(g.db, g.dealer.id, current_user.actor, "user_removed", details=user.email)
+    remove_user(g.db, user)
+    g.db.commit()
+    flash(f"{user.email} can no longer log in.")
     return redirect(url_for("portal.users"))
