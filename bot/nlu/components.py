@@ -43,13 +43,12 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.nlu.amounts import find_amounts
 from bot.nlu.counts import find_counts
 from bot.nlu.entities import dates_outside_amounts
-from bot.nlu.frequency import is_installment, parse_frequency
+from bot.nlu.frequency import INSTALLMENT, is_installment, parse_frequency
 from bot.nlu.language import detect_language
 from bot.nlu.spans import Span
 from bot.nlu.symbolic import INVALID
 
 LANGUAGE = "language"
-INSTALLMENT = "installment"
 
 
 class _StatelessComponent(GraphComponent):

@@ -16,6 +16,8 @@ from bot.nlu.vocab import CURRENCY_WORDS
 WEEKLY = "weekly"
 BIWEEKLY = "biweekly"
 MONTHLY = "monthly"
+# The entity role of an amount that is the size of each plan payment.
+INSTALLMENT = "installment"
 
 _EN_DAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
 _ES_DAY = r"(?:lunes|martes|miercoles|jueves|viernes|sabados?|domingos?)"

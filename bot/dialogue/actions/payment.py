@@ -15,7 +15,13 @@ class ActionPay(BorrowerAction):
     ANSWERS_CONFIRMATIONS = True
 
     def respond(self, turn: Turn) -> None:
-        """Store a pending payment and ask the borrower to confirm it."""
+        """Store a pending payment and ask the borrower to confirm it.
+
+        An amount per week or month ("pay 25 every week") asks for a plan.
+        """
+        if plan_flow.installment_requested(turn) is not None:
+            plan_flow.propose_plan(turn)
+            return
         payment_flow.offer_payment(turn, turn.entity("amount"))
 
 

@@ -1,4 +1,4 @@
-"""Greetings, thanks, goodbyes, help, and the reply when we did not understand."""
+"""Greetings, thanks, goodbyes, help, unrelated texts, and the reply when we did not understand."""
 
 from __future__ import annotations
 
@@ -48,6 +48,23 @@ class ActionHelp(BorrowerAction):
     def respond(self, turn: Turn) -> None:
         """The menu, the dealer's contact number and the opt-out instruction."""
         turn.say("help", dealer=turn.dealer.name, contact=turn.dealer.contact_phone or "")
+
+
+class ActionOutOfScope(BorrowerAction):
+    """Something the bot cannot act on ("text my wife", trivia, code): say what it can do.
+
+    Nothing changes, and it is not a misunderstanding: the model recognised
+    the text as unrelated, so it does not count toward handing over to a person.
+    """
+
+    NAME = "action_out_of_scope"
+
+    def respond(self, turn: Turn) -> None:
+        """A friendly line about what the bot can do for the account."""
+        turn.say("out_of_scope", dealer=turn.dealer.name)
+
+    def count_misunderstanding(self, turn: Turn) -> None:
+        """Leave the count of misunderstood messages as it is."""
 
 
 class ActionFallback(BorrowerAction):
