@@ -56,7 +56,8 @@ def test_every_intent_has_enough_examples(path: str, minimum: int) -> None:
     counts: dict[str, int] = {}
     for intent, _, _ in examples(path):
         counts[intent] = counts.get(intent, 0) + 1
-    assert set(counts) == INTENTS  # nlu_fallback comes from the threshold, never from data
+    assert set(counts) >= INTENTS
+    assert set(counts) <= INTENTS | {"nlu_fallback"}  # keyboard mash: asked again, then a person
     assert {i: n for i, n in counts.items() if i in INTENTS and n < minimum} == {}
 
 
