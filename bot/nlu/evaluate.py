@@ -104,8 +104,10 @@ def behaviour_report(parsed: dict[str, list[Parsed]],
                      thresholds: list[float]) -> tuple[list[str], list[dict[str, Any]]]:
     """What the bot would do with each set when acting at each threshold."""
     lines = ["== behaviour: acting on a state-changing intent at confidence >= t ==",
+             "  (last column: state-changing requests understood right but below t,",
+             "  which a policy acting only at >= t would answer with a question)",
              f"  {'set':<16} {'t':>4}  {'unrelated -> state change':<26} "
-             f"{'wrong state change (all)':<26} in-scope -> fallback"]
+             f"{'wrong state change (all)':<26} {'in-scope -> fallback':<22} held back"]
     data = []
     for name, items in parsed.items():
         for threshold in thresholds:
@@ -113,7 +115,8 @@ def behaviour_report(parsed: dict[str, list[Parsed]],
             lines.append(f"  {name:<16} {threshold:>4.2f}  "
                          f"{_pct(b.unrelated_changed, b.unrelated):<26} "
                          f"{_pct(b.wrongly_changed, b.texts):<26} "
-                         f"{_pct(b.in_scope_fallback, b.in_scope)}")
+                         f"{_pct(b.in_scope_fallback, b.in_scope):<22} "
+                         f"{_pct(b.requests_held_back, b.requests)}")
             if b.changed_by_intent and threshold == thresholds[0]:
                 lines.append("      unrelated texts acted on as: " + ", ".join(
                     f"{intent} {n}" for intent, n in b.changed_by_intent))

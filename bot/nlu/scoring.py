@@ -119,6 +119,8 @@ class Behaviour:
     in_scope: int
     in_scope_fallback: int  # in-scope texts sent to nlu_fallback
     changed_by_intent: tuple[tuple[str, int], ...]  # where the unrelated ones went
+    requests: int = 0  # texts asking for a state change
+    requests_held_back: int = 0  # ...understood right, but below the threshold
 
     @staticmethod
     def share(part: int, whole: int) -> float:
@@ -132,6 +134,7 @@ def behaviour(items: Sequence[Parsed], threshold: float) -> Behaviour:
     in_scope = [item for item in items if item.gold != OUT_OF_SCOPE]
     landed = Counter(item.acts(threshold) for item in unrelated)
     landed.pop(None, None)
+    requests = [item for item in items if item.gold in STATE_CHANGING]
     return Behaviour(
         threshold=threshold,
         texts=len(items),
@@ -141,4 +144,7 @@ def behaviour(items: Sequence[Parsed], threshold: float) -> Behaviour:
         in_scope=len(in_scope),
         in_scope_fallback=sum(item.predicted == FALLBACK for item in in_scope),
         changed_by_intent=tuple(landed.most_common()),
+        requests=len(requests),
+        requests_held_back=sum(item.predicted == item.gold and item.confidence < threshold
+                               for item in requests),
     )

@@ -140,3 +140,11 @@ def test_unrelated_texts_change_nothing(world, text):
         borrower = session.get(Borrower, world.borrower_id)
         assert (borrower.opted_out, borrower.wrong_number) == (False, False)
     assert rows(Dispute) == [] and rows(Payment) == [] and escalation_reasons() == []
+
+
+def test_an_unrelated_text_leaves_an_open_payment_prompt_waiting(world):
+    world.phone.say("pay 50")
+    reply = world.phone.say("what's the capital of peru")
+    assert "I can only help with your Sunrise Auto account" in reply
+    assert "Your payment is still waiting" in reply
+    assert [(p.amount_cents, p.status) for p in rows(Payment)] == [(5000, "pending")]

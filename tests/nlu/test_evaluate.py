@@ -45,8 +45,12 @@ def test_behaviour_counts_state_changes_at_each_threshold() -> None:
     assert at_fallback.changed_by_intent == (("opt_out", 1),)
     assert at_fallback.wrongly_changed == 2  # the opt-out and the dispute
     assert (at_fallback.in_scope, at_fallback.in_scope_fallback) == (5, 1)
+    assert (at_fallback.requests, at_fallback.requests_held_back) == (3, 0)
     stricter = scoring.behaviour(ITEMS, 0.7)
     assert (stricter.unrelated_changed, stricter.wrongly_changed) == (0, 0)
+    assert stricter.requests_held_back == 0  # "pay 50" at 0.9 still acts
+    strictest = scoring.behaviour(ITEMS, 0.95)
+    assert strictest.requests_held_back == 1
 
 
 def test_a_second_acceptable_intent_is_not_a_wrong_change() -> None:

@@ -6,6 +6,7 @@ from bot.collection import open_dispute
 from bot.dialogue import plan_flow, questions, support_flow
 from bot.dialogue.actions.base import BorrowerAction
 from bot.dialogue.context import Turn
+from bot.dialogue.routing import remind_open_confirmation
 from bot.models import EscalationReason
 
 
@@ -58,10 +59,15 @@ class ActionOutOfScope(BorrowerAction):
     """
 
     NAME = "action_out_of_scope"
+    ANSWERS_CONFIRMATIONS = True
 
     def respond(self, turn: Turn) -> None:
-        """A friendly line about what the bot can do for the account."""
+        """A counter-offer to an open plan, or a line about what the bot can do."""
+        if _counter_offer(turn):
+            plan_flow.propose_plan(turn)  # "4?" while a plan is offered
+            return
         turn.say("out_of_scope", dealer=turn.dealer.name)
+        remind_open_confirmation(turn)
 
     def count_misunderstanding(self, turn: Turn) -> None:
         """Leave the count of misunderstood messages as it is."""
@@ -75,10 +81,7 @@ class ActionFallback(BorrowerAction):
 
     def respond(self, turn: Turn) -> None:
         """A counter-offer to an open plan, the menu, or (second time) a person."""
-        question = questions.open_question(turn.session, turn.borrower.id)
-        if (question is not None and question.awaiting == questions.PLAN_CONFIRMATION
-                and (turn.entity("count") or turn.entity("amount")
-                     or plan_flow.bare_count(turn.text))):
+        if _counter_offer(turn):
             plan_flow.propose_plan(turn)  # "4?" or "100 a month" while a plan is offered
             return
         state = questions.conversation_state(turn.session, turn.borrower.id)
@@ -93,3 +96,11 @@ class ActionFallback(BorrowerAction):
         """One more misunderstood message in a row (reset once escalated)."""
         state = questions.conversation_state(turn.session, turn.borrower.id)
         state.fallback_count = 0 if state.fallback_count >= 1 else 1
+
+
+def _counter_offer(turn: Turn) -> bool:
+    """A count or an amount while a plan offer waits for YES: a counter-offer."""
+    question = questions.open_question(turn.session, turn.borrower.id)
+    return (question is not None and question.awaiting == questions.PLAN_CONFIRMATION
+            and bool(turn.entity("count") or turn.entity("amount")
+                     or plan_flow.bare_count(turn.text)))
