@@ -31,7 +31,7 @@ help:
 	@echo "make run       start the demo and print its URL"
 	@echo "make test      run the whole test suite"
 	@echo "make install   create .venv, install the lock file, train the model if stale"
-	@echo "make nlu-eval  intent macro-F1 and confusions on the held-out split"
+	@echo "make nlu-eval  intent F1, confusions and wrongful state changes on nlu_eval/ (results/)"
 	@echo "make bench     latency/throughput benchmark (textpay vs plain rasa run)"
 	@echo "make lint      ruff and the layer contracts (import-linter)"
 

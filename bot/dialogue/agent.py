@@ -84,13 +84,17 @@ def import_heavy_libraries() -> None:
     by one chain only: the entity-extractor base class imports
     `rasa.utils.train_utils` without using it, which imports Keras training
     callbacks. Serving this pipeline never trains, so that module is made to
-    load on first use instead of on import. A gunicorn master that calls this
-    once lets every worker it forks start from here.
+    load on first use instead of on import. The sentence encoder's weights
+    are loaded here too. A gunicorn master that calls this once lets every
+    worker it forks start from here, sharing them.
     """
     importlib.import_module("skops.io")  # before anything imports Rasa
     _load_on_first_use("rasa.utils.train_utils")
     for module in ("rasa.core.agent", "rasa.core.actions.action"):
         importlib.import_module(module)
+    # The sentence encoder's weights (~1.2 s, ~120 MB): loaded once here, a
+    # forking master shares them with every worker instead of each loading its own.
+    importlib.import_module("bot.nlu.embeddings").encoder()
 
 
 class _ImportedOnFirstUse(types.ModuleType):

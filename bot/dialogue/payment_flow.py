@@ -15,7 +15,8 @@ from sqlalchemy import select
 
 from bot.dialogue import commitments, questions
 from bot.dialogue.context import Turn
-from bot.models import ConversationState, Installment, Payment, PaymentStatus
+from bot.models import Account, ConversationState, Installment, Payment, PaymentStatus
+from bot.nlu.symbolic import HALF, INVALID
 from bot.payments import charging, links, merchant, stripe_gateway
 from bot.payments.reconcile import settle_unknown
 from bot.sms_templates.receipts import receipt_text
@@ -37,6 +38,10 @@ def offer_payment(turn: Turn, requested: int | str | None) -> None:
         url = links.create_link(turn.session, links.UPDATE_CARD, account.id)
         turn.say("no_card", reference=account.reference, link=url)
         return
+    if requested == INVALID:
+        # "pay 0", "pay -50", "pay 50.999": ask, and leave any pending prompt as it is.
+        turn.say("ask_amount")
+        return
     if _blocked_by_in_flight(turn):
         return
     decision = charging.decide_amount(charging.resolve_requested(requested, account),
@@ -52,10 +57,20 @@ def offer_payment(turn: Turn, requested: int | str | None) -> None:
     payment = charging.create_pending(turn.session, account, decision.amount_cents)
     questions.ask(turn.session, turn.borrower.id, questions.PAYMENT_CONFIRMATION,
                   payment.id, turn.now)
-    key = "confirm_over_balance" if decision.kind == "over_balance" else "confirm_payment"
-    turn.say(key, amount=turn.money(payment.amount_cents),
-             balance=turn.money(account.balance_cents), card=turn.card(),
+    turn.say(_confirmation_key(requested, decision.kind, account),
+             amount=turn.money(payment.amount_cents), balance=turn.money(account.balance_cents),
+             amount_due=turn.money(account.amount_due_cents), card=turn.card(),
              reference=account.reference)
+
+
+def _confirmation_key(requested: int | str | None, kind: str, account: Account) -> str:
+    """Which "Reply YES" prompt: "half" says half of what (the amount due, else the balance)."""
+    if kind == "over_balance":
+        return "confirm_over_balance"
+    if requested == HALF and kind == "ok":
+        due = charging.default_amount(account) == account.amount_due_cents
+        return "confirm_half_due" if due else "confirm_half_balance"
+    return "confirm_payment"
 
 
 def _blocked_by_in_flight(turn: Turn) -> bool:

@@ -17,7 +17,7 @@ from bot.escalations import escalate_account
 from bot.localtime import local_today
 from bot.models import Installment, Plan
 from bot.money import locale_for
-from bot.nlu.frequency import parse_frequency
+from bot.nlu.frequency import INSTALLMENT, parse_frequency
 from bot.payments import installments, plans, promises
 from bot.payments.charging import default_amount
 from bot.payments.followups import StaffAlert
@@ -45,15 +45,27 @@ def bare_count(text: str) -> int | None:
     return None
 
 
+def installment_requested(turn: Turn) -> int | None:
+    """The size of each payment the text asks for ("pay 25 every week" -> 2500), if any.
+
+    bot/nlu gives such an amount the role ``installment``.
+    """
+    for entity in turn.entities:
+        if (entity.get("entity") == "amount" and entity.get("role") == INSTALLMENT
+                and isinstance(entity.get("value"), int)):
+            return entity["value"]
+    return None
+
+
 def _request_from(turn: Turn) -> plans.PlanRequest:
     account = turn.account
     amount = turn.entity("amount")
     frequency = parse_frequency(turn.text)
     count = turn.entity("count") or (bare_count(turn.text) if amount is None else None)
     total = account.balance_cents if amount == "balance" else default_amount(account)
-    installment = None
-    if isinstance(amount, int) and (frequency or count):
-        installment = amount  # "50 a week", "3 payments of 100"
+    installment = installment_requested(turn)
+    if installment is None and isinstance(amount, int) and (frequency or count):
+        installment = amount  # "3 payments: 100 now", a count beside the amount
     elif amount == "half":
         count = count or 2
     return plans.PlanRequest(total_cents=total, count=int(count) if count else None,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bot.dialogue import promise_flow, questions, support_flow
 from bot.dialogue.context import Turn
+from bot.models import Payment, PaymentStatus
 from bot.nlu.dates import find_dates
 
 # Intents that always mean "something else", even while a question is open.
@@ -41,6 +42,8 @@ def remind_open_confirmation(turn: Turn) -> None:
     if state is None or not questions.is_fresh(state, turn.now):
         return
     if state.awaiting == questions.PAYMENT_CONFIRMATION:
-        turn.say("pending_payment_reminder")
+        payment = turn.session.get(Payment, state.awaiting_ref) if state.awaiting_ref else None
+        if payment is not None and payment.status == PaymentStatus.PENDING:
+            turn.say("pending_payment_reminder", amount=turn.money(payment.amount_cents))
     elif state.awaiting == questions.PLAN_CONFIRMATION:
         turn.say("pending_plan_reminder")

@@ -29,6 +29,7 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import (
     ENTITIES,
     ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_ROLE,
     ENTITY_ATTRIBUTE_START,
     ENTITY_ATTRIBUTE_TYPE,
     ENTITY_ATTRIBUTE_VALUE,
@@ -42,9 +43,10 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.nlu.amounts import find_amounts
 from bot.nlu.counts import find_counts
 from bot.nlu.entities import dates_outside_amounts
-from bot.nlu.frequency import parse_frequency
+from bot.nlu.frequency import INSTALLMENT, is_installment, parse_frequency
 from bot.nlu.language import detect_language
 from bot.nlu.spans import Span
+from bot.nlu.symbolic import INVALID
 
 LANGUAGE = "language"
 
@@ -109,10 +111,24 @@ class _SpanExtractor(_StatelessComponent, EntityExtractorMixin):
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
 class AmountExtractor(_SpanExtractor):
-    """``amount`` entities: int cents, or "half" / "balance" / "amount_due"."""
+    """``amount`` entities: int cents, "half" / "balance" / "amount_due", or "invalid".
+
+    An amount that is the size of each plan payment ("pay 25 every week",
+    "3 payments of 100") has the role ``installment``.
+    """
 
     entity_type = "amount"
     find = staticmethod(find_amounts)
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Add the amounts, marking installment sizes with their role."""
+        for message in super().process(messages):
+            text = message.get(TEXT) or ""
+            for entity in message.get(ENTITIES, []):
+                if (entity.get("extractor") == self.__class__.__name__
+                        and is_installment(text, entity["start"], entity["end"])):
+                    entity[ENTITY_ATTRIBUTE_ROLE] = INSTALLMENT
+        return messages
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
@@ -135,7 +151,7 @@ class DateExtractor(_SpanExtractor):
 class EntityFeaturizer(_StatelessComponent):
     """Sentence features saying which of our entities a text holds.
 
-    Five binary features: a money amount, a symbolic amount ("half",
+    Five binary features: a money amount (valid or not), a symbolic amount ("half",
     "balance", "amount_due"), a date, an installment count, a plan frequency.
     They let the intent classifier see "some amount" or "some date" whatever
     the digits or words, which generalises better than character n-grams of
@@ -162,8 +178,8 @@ class EntityFeaturizer(_StatelessComponent):
             return
         amounts = find_amounts(text)
         flags = [
-            any(isinstance(span.value, int) for span in amounts),
-            any(isinstance(span.value, str) for span in amounts),
+            any(isinstance(span.value, int) or span.value == INVALID for span in amounts),
+            any(isinstance(span.value, str) and span.value != INVALID for span in amounts),
             bool(dates_outside_amounts(text)),
             bool(find_counts(text)),
             parse_frequency(text) is not None,

@@ -97,3 +97,15 @@ def is_unconditional_yes(text: str, card_brand: str = "") -> bool:
     if not words:
         return marks > 0
     return _all_yes_phrases([_squeezed(word) for word in words], (card_brand or "").strip())
+
+
+# Words that on their own say yes: a NO that contains one ("not yes", "yeah no") is
+# mixed, and the question is asked again rather than taken as either answer.
+_YES_WORDS = frozenset({"y", "yes", "yeah", "yep", "yup", "ya", "ok", "okay", "k", "sure",
+                        "si", "sip", "dale", "claro", "va"})
+
+
+def mentions_yes(text: str) -> bool:
+    """Whether a message contains a word that on its own means yes."""
+    words = _WORD.findall(_MODIFIERS.sub("", fold(text or "")))
+    return any(_squeezed(word) in _YES_WORDS for word in words)

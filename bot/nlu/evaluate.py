@@ -1,14 +1,19 @@
-"""Held-out NLU evaluation: ``python -m bot.nlu.evaluate`` (``make nlu-eval``).
+"""NLU evaluation through the running parser: ``python -m bot.nlu.evaluate``
+(``make nlu-eval``).
 
-For each ``nlu_eval/<language>.yml`` it runs Rasa's own evaluation
-(``rasa test nlu``) against ``models/textpay.tar.gz`` into
-``results/nlu-<language>/`` and prints the intent macro-F1, the accuracy,
-the intents with F1 below 0.9 and the most frequent confusions.
+Every text of every set in ``nlu_eval/`` (see :mod:`bot.nlu.eval_sets`) is
+parsed by the trained model exactly as the webhook parses a borrower's text,
+fallback threshold included. (``rasa test nlu`` is not used for scoring: it
+undoes ``nlu_fallback`` predictions and scores the best real intent instead,
+which hides the texts the bot would not understand.)
 
-``rasa test nlu`` undoes ``nlu_fallback`` predictions (it scores the best
-real intent instead), so the script also loads the model once and reports
-how many held-out texts would really go to ``nlu_fallback``, and whether a
-few unrelated texts do (``--no-fallback`` skips that part).
+The report (stdout, and ``results/nlu-eval.txt`` / ``.json``) gives per set the
+macro-F1, per-intent F1 and the top confusion pairs, then what the bot would
+*do*: the share of unrelated texts landing on a state-changing intent, the
+share of all texts that would change an account unasked, and the share of
+in-scope texts sent to fallback, at the fallback threshold and at stricter
+ones a safety policy might require. Hedged replies to a payment prompt are
+checked against :func:`bot.nlu.consent.is_unconditional_yes`.
 """
 
 from __future__ import annotations
@@ -16,128 +21,146 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import subprocess
 import sys
-from collections import Counter
-from dataclasses import dataclass
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.nlu import scoring
+from bot.nlu.consent import is_unconditional_yes
+from bot.nlu.eval_sets import HEDGES, EvalSet, load_sets, read_hedges
+from bot.nlu.scoring import Parsed
 
 MODEL = Path("models/textpay.tar.gz")
 EVAL_DIR = Path("nlu_eval")
 RESULTS_DIR = Path("results")
+CONFIG = Path("config.yml")
+STRICTER = (0.5, 0.7)
 WEAK_F1 = 0.9
-FALLBACK = "nlu_fallback"
-# Texts no borrower means as an answer: they should all go to nlu_fallback.
-UNRELATED = (
-    "what time is it",
-    "asdfgh",
-    "who won the game",
-    "what's the weather like",
-    "tell me a joke",
-    "who is the president",
-    "qué hora es",
-    "quién ganó el partido",
-)
-_SUMMARY_KEYS = {"accuracy", "macro avg", "weighted avg", "micro avg"}
 
 
-@dataclass(frozen=True)
-class Summary:
-    """What one language's evaluation says."""
-
-    macro_f1: float
-    accuracy: float
-    weak: list[tuple[str, float]]
-    confusions: list[tuple[tuple[str, str], int]]
+def fallback_threshold(config: Path = CONFIG) -> float:
+    """The FallbackClassifier threshold the model was trained with (config.yml)."""
+    pipeline = yaml.safe_load(config.read_text())["pipeline"]
+    return next(float(step.get("threshold", 0.3)) for step in pipeline
+                if step["name"] == "FallbackClassifier")
 
 
-def summarize(report: dict, errors: list[dict], top: int = 8) -> Summary:
-    """Summarise Rasa's ``intent_report.json`` and ``intent_errors.json`` contents."""
-    per_intent = {
-        name: scores["f1-score"]
-        for name, scores in report.items()
-        if name not in _SUMMARY_KEYS and isinstance(scores, dict) and scores.get("support")
-    }
-    weak = sorted((name, f1) for name, f1 in per_intent.items() if f1 < WEAK_F1)
-    pairs = Counter((e["intent"], e["intent_prediction"]["name"]) for e in errors)
-    return Summary(
-        macro_f1=report["macro avg"]["f1-score"],
-        accuracy=report["accuracy"],
-        weak=sorted(weak, key=lambda item: item[1]),
-        confusions=pairs.most_common(top),
-    )
+class Parser:
+    """The trained model's NLU, loaded the way the bot loads it."""
+
+    def __init__(self, model: Path) -> None:
+        """Load the model (seconds)."""
+        from rasa.core.agent import Agent
+
+        _quiet_rasa()
+        self._agent = Agent.load(str(model))
+
+    def parse(self, texts: list[str]) -> list[dict[str, Any]]:
+        """Rasa's parse result for each text."""
+        async def parse_all() -> list[dict[str, Any]]:
+            return [await self._agent.parse_message(text) for text in texts]
+
+        return asyncio.run(parse_all())
 
 
-def format_summary(language: str, summary: Summary) -> str:
-    """Human-readable lines for one language."""
+def parse_set(parser: Parser, eval_set: EvalSet) -> list[Parsed]:
+    """Parse every example of a set."""
+    results = parser.parse([e.text for e in eval_set.examples])
+    return [Parsed(e.text, e.gold, r["intent"]["name"], float(r["intent"]["confidence"]), e.also)
+            for e, r in zip(eval_set.examples, results, strict=True)]
+
+
+def set_report(name: str, items: list[Parsed]) -> tuple[list[str], dict[str, Any]]:
+    """Lines and JSON for one set: macro-F1, accuracy, per-intent F1, confusions."""
+    scores = scoring.intent_scores(items)
+    macro = scoring.macro_f1(scores)
+    weak = [s for s in scores if s.f1 < WEAK_F1]
     lines = [
-        f"[{language}] intent macro-F1 {summary.macro_f1:.3f}  accuracy {summary.accuracy:.3f}",
-        "  intents with F1 < 0.9: "
-        + (", ".join(f"{name} {f1:.2f}" for name, f1 in summary.weak) or "none"),
-        "  most frequent confusions (gold -> predicted):",
+        f"== {name}: {len(items)} texts ==",
+        f"  macro-F1 {macro:.3f}  accuracy {scoring.accuracy(items):.3f}  "
+        f"intents with F1 < {WEAK_F1}: "
+        + (", ".join(f"{s.intent} {s.f1:.2f}" for s in weak) or "none"),
+        "  per intent (F1  precision  recall  n):",
     ]
-    lines += [f"    {gold} -> {pred}: {n}" for (gold, pred), n in summary.confusions] or [
-        "    none"
-    ]
-    return "\n".join(lines)
+    lines += [f"    {s.intent:<15} {s.f1:.2f}  {s.precision:.2f}  {s.recall:.2f}  {s.support}"
+              for s in sorted(scores, key=lambda s: s.intent)]
+    pairs = scoring.confusions(items)
+    lines.append("  top confusions (gold -> predicted):")
+    lines += [f"    {gold} -> {pred}: {n}" for (gold, pred), n in pairs] or ["    none"]
+    data = {"texts": len(items), "macro_f1": macro, "accuracy": scoring.accuracy(items),
+            "intents": [asdict(s) for s in scores],
+            "confusions": [[gold, pred, n] for (gold, pred), n in pairs]}
+    return lines, data
 
 
-def run_rasa_test(nlu_file: Path, model: Path, out_dir: Path) -> None:
-    """Run ``rasa test nlu`` on one file; raise ``RuntimeError`` if it fails."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "rasa", "test", "nlu", "--nlu", str(nlu_file),
-               "--model", str(model), "--out", str(out_dir)]  # fmt: skip
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    log = out_dir / "rasa-test.log"
-    with log.open("w") as handle:
-        done = subprocess.run(command, stdout=handle, stderr=subprocess.STDOUT, env=env)  # noqa: S603
-    if done.returncode != 0:
-        tail = "\n".join(log.read_text(errors="replace").splitlines()[-15:])
-        raise RuntimeError(f"rasa test nlu failed on {nlu_file} (see {log}):\n{tail}")
+def _pct(part: int, whole: int) -> str:
+    return f"{part}/{whole} ({100 * scoring.Behaviour.share(part, whole):.1f}%)"
 
 
-def evaluate_file(nlu_file: Path, model: Path, results: Path) -> Summary:
-    """Evaluate one language file and summarise Rasa's reports."""
-    out_dir = results / f"nlu-{nlu_file.stem}"
-    run_rasa_test(nlu_file, model, out_dir)
-    report = json.loads((out_dir / "intent_report.json").read_text())
-    errors_file = out_dir / "intent_errors.json"
-    errors = json.loads(errors_file.read_text()) if errors_file.exists() else []
-    return summarize(report, errors)
+def behaviour_report(parsed: dict[str, list[Parsed]],
+                     thresholds: list[float]) -> tuple[list[str], list[dict[str, Any]]]:
+    """What the bot would do with each set when acting at each threshold."""
+    lines = ["== behaviour: acting on a state-changing intent at confidence >= t ==",
+             "  (last column: state-changing requests understood right but below t,",
+             "  which a policy acting only at >= t would answer with a question)",
+             f"  {'set':<16} {'t':>4}  {'unrelated -> state change':<26} "
+             f"{'wrong state change (all)':<26} {'in-scope -> fallback':<22} held back"]
+    data = []
+    for name, items in parsed.items():
+        for threshold in thresholds:
+            b = scoring.behaviour(items, threshold)
+            lines.append(f"  {name:<16} {threshold:>4.2f}  "
+                         f"{_pct(b.unrelated_changed, b.unrelated):<26} "
+                         f"{_pct(b.wrongly_changed, b.texts):<26} "
+                         f"{_pct(b.in_scope_fallback, b.in_scope):<22} "
+                         f"{_pct(b.requests_held_back, b.requests)}")
+            if b.changed_by_intent and threshold == thresholds[0]:
+                lines.append("      unrelated texts acted on as: " + ", ".join(
+                    f"{intent} {n}" for intent, n in b.changed_by_intent))
+            data.append({"set": name, **asdict(b)})
+    return lines, data
 
 
-def held_out_texts(nlu_file: Path) -> list[tuple[str, str]]:
-    """``(intent, plain text)`` pairs of a Rasa NLU YAML file."""
-    from rasa.shared.nlu.training_data.loading import load_data
+def hedges_report(parser: Parser, path: Path) -> tuple[list[str], dict[str, Any]]:
+    """Replies to a payment prompt: hedges that would charge, yeses that would not."""
+    not_yes, yes = read_hedges(path)
 
-    data = load_data(str(nlu_file))
-    return [(m.get("intent"), m.get("text")) for m in data.intent_examples]
+    def charges(texts: list[str]) -> int:
+        results = parser.parse(texts)
+        return sum(r["intent"]["name"] == "affirm" and is_unconditional_yes(t)
+                   for t, r in zip(texts, results, strict=True))
+
+    charged, accepted = charges(not_yes), charges(yes)
+    lines = ["== replies to 'Reply YES to pay $50.00' (intent affirm + is_unconditional_yes) ==",
+             f"  hedges/questions/negations that would charge: {_pct(charged, len(not_yes))}",
+             f"  unconditional yeses that would charge:         {_pct(accepted, len(yes))}"]
+    return lines, {"hedges_charged": charged, "hedges": len(not_yes),
+                   "yes_charged": accepted, "yes": len(yes)}
 
 
-def fallback_report(model: Path, files: list[Path]) -> str:
-    """Parse held-out and unrelated texts with the model; report what falls back."""
-    from rasa.core.agent import Agent
-
-    _quiet_rasa()
-
-    async def parse_all(texts: list[str]) -> list[str]:
-        agent = Agent.load(str(model))
-        return [(await agent.parse_message(text))["intent"]["name"] for text in texts]
-
-    held_out = [pair for nlu_file in files for pair in held_out_texts(nlu_file)]
-    predicted = asyncio.run(parse_all([t for _, t in held_out] + list(UNRELATED)))
-    in_domain, unrelated = predicted[: len(held_out)], predicted[len(held_out) :]
-    pairs = zip(held_out, in_domain, strict=True)
-    fell_back = [text for (_, text), got in pairs if got == FALLBACK]
-    missed = [(t, got) for t, got in zip(UNRELATED, unrelated, strict=True) if got != FALLBACK]
-    lines = [
-        f"[fallback] held-out texts sent to {FALLBACK}: {len(fell_back)}/{len(held_out)}"
-        + "".join(f"\n    {text}" for text in fell_back),
-        f"[fallback] unrelated texts caught: {len(UNRELATED) - len(missed)}/{len(UNRELATED)}"
-        + "".join(f"\n    missed: {text!r} -> {got}" for text, got in missed),
-    ]
-    return "\n".join(lines)
+def evaluate(model: Path, folder: Path, threshold: float) -> tuple[str, dict[str, Any]]:
+    """The whole report as text, and as JSON."""
+    parser = Parser(model)
+    lines = [f"NLU evaluation of {model} through the running parser "
+             f"(fallback threshold {threshold:.2f}).",
+             "Unrelated (out_of_scope) texts count as correct when predicted out_of_scope "
+             "or nlu_fallback; in-scope texts sent to nlu_fallback are errors.", ""]
+    data: dict[str, Any] = {"model": str(model), "fallback_threshold": threshold, "sets": {}}
+    parsed = {}
+    for eval_set in load_sets(folder):
+        parsed[eval_set.name] = parse_set(parser, eval_set)
+        set_lines, data["sets"][eval_set.name] = set_report(eval_set.name, parsed[eval_set.name])
+        lines += [*set_lines, ""]
+    thresholds = [threshold, *(t for t in STRICTER if t > threshold)]
+    behaviour_lines, data["behaviour"] = behaviour_report(parsed, thresholds)
+    lines += [*behaviour_lines, ""]
+    if (folder / HEDGES).is_file():
+        hedge_lines, data["hedges"] = hedges_report(parser, folder / HEDGES)
+        lines += hedge_lines
+    return "\n".join(lines), data
 
 
 def _quiet_rasa() -> None:
@@ -151,30 +174,26 @@ def _quiet_rasa() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Evaluate every ``nlu_eval/*.yml``; return the process exit code."""
+    """Evaluate the sets in ``nlu_eval/``; return the process exit code."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=MODEL)
     parser.add_argument("--eval-dir", type=Path, default=EVAL_DIR)
     parser.add_argument("--results", type=Path, default=RESULTS_DIR)
-    parser.add_argument("--no-fallback", action="store_true", help="skip the fallback report")
+    parser.add_argument("--config", type=Path, default=CONFIG)
     args = parser.parse_args(argv)
     if not args.model.is_file():
         print(f"error: no trained model at {args.model}; run `make install` "
               "(or `textpay train`) first", file=sys.stderr)  # fmt: skip
         return 2
-    files = sorted(args.eval_dir.glob("*.yml"))
-    if not files:
+    if not load_sets(args.eval_dir):
         print(f"error: no evaluation files in {args.eval_dir}/", file=sys.stderr)
         return 2
-    try:
-        for nlu_file in files:
-            print(format_summary(nlu_file.stem, evaluate_file(nlu_file, args.model, args.results)))
-    except RuntimeError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    if not args.no_fallback:
-        print(fallback_report(args.model, files))
-    print(f"(Rasa's full reports: {args.results}/nlu-<language>/)")
+    text, data = evaluate(args.model, args.eval_dir, fallback_threshold(args.config))
+    print(text)
+    args.results.mkdir(parents=True, exist_ok=True)
+    (args.results / "nlu-eval.txt").write_text(text + "\n")
+    (args.results / "nlu-eval.json").write_text(json.dumps(data, indent=1) + "\n")
+    print(f"(written to {args.results}/nlu-eval.txt and nlu-eval.json)")
     return 0
 
 

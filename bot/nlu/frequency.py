@@ -16,6 +16,8 @@ from bot.nlu.vocab import CURRENCY_WORDS
 WEEKLY = "weekly"
 BIWEEKLY = "biweekly"
 MONTHLY = "monthly"
+# The entity role of an amount that is the size of each plan payment.
+INSTALLMENT = "installment"
 
 _EN_DAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
 _ES_DAY = r"(?:lunes|martes|miercoles|jueves|viernes|sabados?|domingos?)"
@@ -72,3 +74,28 @@ def _is_rate(folded: str, match: re.Match[str]) -> bool:
     before, after = folded[: match.start()], folded[match.end() :]
     alone = not re.search(r"\w", before) and not re.search(r"\w", after)
     return alone or bool(_RATE_BEFORE.search(before))
+
+
+_BEFORE_RATE = re.compile(rf"\s*(?:{CURRENCY_WORDS}\b)?\s*")
+_PER_PAYMENT_BEFORE = re.compile(
+    r"\b(?:payments?|pmts?|installments?|instalments?|pagos?|abonos?|cuotas?|mensualidades)"
+    r"\s+(?:of|de)\s*$"
+)
+
+
+def is_installment(text: str, start: int, end: int) -> bool:
+    """Whether the amount at ``text[start:end]`` is the size of each plan payment.
+
+    True when a frequency follows it ("25 every week", "50 a week", "100/mo",
+    "80 cada quincena") or it is what each payment is ("3 payments of 100",
+    "pagos de 50"): such an amount is the installment, not the total.
+
+    >>> is_installment("pay 25 every week", 4, 6), is_installment("pay 25 on friday", 4, 6)
+    (True, False)
+    """
+    folded = fold(text)
+    if _PER_PAYMENT_BEFORE.search(folded[:start]):
+        return True
+    rest = folded[end:]
+    window = rest[_BEFORE_RATE.match(rest).end() :][:40]
+    return any(pattern.match(window) for _, pattern in _PATTERNS)

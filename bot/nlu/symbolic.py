@@ -17,6 +17,9 @@ from bot.nlu.vocab import PAY_VERBS
 HALF = "half"
 BALANCE = "balance"
 AMOUNT_DUE = "amount_due"
+# An amount no one can be charged: zero, negative, sub-cent, absurdly large, or
+# "50.999" (sub-cent, or thousands we will not guess at). The bot asks "how much?".
+INVALID = "invalid"
 
 _OBJECT = r"(?:car|truck|loan|balance|bal|account|acct|debt|note|vehicle)"
 _PAYMENT = r"(?:payment|pmt|pymt|pymnt|paymt|installment|amount|amt|bill|note)"
@@ -54,6 +57,7 @@ _AFTER_PAY_VERB: tuple[tuple[str, str], ...] = (
      r"|todo\s+completo|completo|lo\s+completo|todito)\b"
      r"(?!\s+(?:right|good|set|fine|ok|okay|bien)\b)"),
     (AMOUNT_DUE, rf"\b(?:the|my|this|next|this\s+month'?s?)\s+{_PAYMENT}\b|\b(?:el|mi)\s+pago\b"),
+    (AMOUNT_DUE, r"\bwhat\s+i\s+owe\b|\blo\s+que\s+(?:le\s+)?debo\b"),
 )
 _FILLERS = {"just", "ok", "okay", "yes", "yeah", "si", "pls", "please", "por", "favor", "then",
             "i", "want", "to", "the", "lo", "de", "una", "vez", "can", "u", "you"}  # fmt: skip

@@ -55,8 +55,12 @@ def default_amount(account: Account) -> int:
 
 
 def resolve_requested(requested: int | str | None, account: Account) -> int:
-    """Turn the NLU's amount (cents, or a word such as "half") into cents."""
-    if requested is None or requested == "amount_due":
+    """Turn the NLU's amount (cents, or a word such as "half") into cents.
+
+    "invalid" ("pay -50") is never charged: the pay flow asks "how much?"
+    before coming here; anything else reading it gets the usual amount.
+    """
+    if requested is None or requested in ("amount_due", "invalid"):
         return default_amount(account)
     if requested == "balance":
         return account.balance_cents

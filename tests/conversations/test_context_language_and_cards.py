@@ -16,7 +16,7 @@ def test_a_new_question_mid_confirmation_is_answered_and_the_confirmation_resume
     world.phone.say("pay 100")
     reply = world.phone.say("actually whats my balance")
     assert "your balance is $1,200.00" in reply
-    assert "reply YES to confirm" in reply  # the open payment is still waiting
+    assert "Your payment of $100.00 is still waiting. Reply YES" in reply
     assert "Payment received: $100.00" in world.phone.say("yes")
     assert len(stripe_intents()) == 1
 

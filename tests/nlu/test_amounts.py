@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from bot.nlu.amounts import find_amounts, parse_money, plausible_cents
+from bot.nlu.amounts import cents_or_invalid, find_amounts, parse_money, plausible_cents
 
 MONEY = [
     # (text, [(span text, value), ...])
@@ -104,11 +106,6 @@ NOT_MONEY = [
     "once a week",
     "mil gracias",
     "1st payment",
-    "0",
-    "$0",
-    "-50",
-    "$2,000,000",
-    "$1000001",
     "everything is fine",
     "thanks for all",
     "todo bien",
@@ -147,7 +144,8 @@ def test_half_twice_for_a_split() -> None:
 @pytest.mark.parametrize(
     ("raw", "dollars"),
     [("1,200.50", "1200.50"), ("1.200,50", "1200.50"), ("150,5", "150.5"), ("1200", "1200"),
-     ("1.200", "1200"), ("12.34", "12.34")],
+     ("12.34", "12.34"), (".50", "0.50"), ("1,250.50", "1250.50"), ("1.250,50", "1250.50"),
+     ("1.250.000", "1250000")],
 )  # fmt: skip
 def test_parse_money_separators(raw: str, dollars: str) -> None:
     from decimal import Decimal
@@ -159,9 +157,125 @@ def test_parse_money_rejects_malformed_groups() -> None:
     assert parse_money("1,20,0") is None
 
 
+@pytest.mark.parametrize("raw", ["50.999", "1.200", "0.001", "1,250.999", "1.250,999"])
+def test_three_decimals_are_read_as_such_and_refused(raw: str) -> None:
+    assert cents_or_invalid(parse_money(raw)) == "invalid"
+
+
 def test_to_cents_rounds_and_bounds() -> None:
     from decimal import Decimal
 
     assert plausible_cents(Decimal("0.005")) == 1
     assert plausible_cents(Decimal("0")) is None
     assert plausible_cents(Decimal("1000000.01")) is None
+
+
+# Amounts as borrowers say them (issue 12): each text and the amount it must give.
+SPOKEN = [
+    ("pay two fifty", 25000),
+    ("pay two fifty five", 25500),
+    ("two fifty dollars", 25000),
+    ("can i do one twenty", 12000),
+    ("twelve fifty", 125000),
+    ("a buck fifty", 150),
+    ("i can pay a dollar fifty", 150),
+    ("5 dollars and 25 cents", 525),
+    ("pay 50 cents", 50),
+    ("pay $.50", 50),
+    ("$1,250.50", 125050),
+    ("quiero pagar 1.250,50", 125050),
+    ("pay 1,250", 125000),
+    ("pay two hundred fifty", 25000),
+]
+
+
+@pytest.mark.parametrize(("text", "cents"), SPOKEN)
+def test_spoken_amounts(text: str, cents: int) -> None:
+    assert [s.value for s in find_amounts(text)] == [cents]
+
+
+WORDS_FOR_AMOUNTS = [
+    ("can i pay half", "half"),
+    ("half of it", "half"),
+    ("puedo pagar la mitad", "half"),
+    ("the rest", "balance"),
+    ("pay the rest", "balance"),
+    ("all of it", "balance"),
+    ("todo", "balance"),
+    ("what I owe", "amount_due"),
+    ("pay what i owe", "amount_due"),
+    ("quiero pagar lo que debo", "amount_due"),
+]
+
+
+@pytest.mark.parametrize(("text", "symbol"), WORDS_FOR_AMOUNTS)
+def test_words_for_amounts(text: str, symbol: str) -> None:
+    assert [s.value for s in find_amounts(text)] == [symbol]
+
+
+def test_what_i_owe_in_a_question_is_no_amount() -> None:
+    assert find_amounts("can you tell me what i owe") == []
+
+
+# Amounts no one can be charged: the bot must ask "how much?", never pick a default.
+INVALID_AMOUNTS = [
+    "pay 0",
+    "pay $0",
+    "$0",
+    "0",
+    "pay 0.00",
+    "pay zero",
+    "pay zero dollars",
+    "pay -50",
+    "-50",
+    "pay $-50",
+    "pay -$50",
+    "pay minus 50",
+    "pay \u221250",
+    "pay 50.999",
+    "pay 0.001",
+    "pay $10.505",
+    "pay 1.200",
+    "pay 1,250.999",
+    "$2,000,000",
+    "$1000001",
+    "pay $123456789012345678901234567890",
+    "make it 0",
+]
+
+
+@pytest.mark.parametrize("text", INVALID_AMOUNTS)
+def test_invalid_amounts_are_recognised(text: str) -> None:
+    assert [s.value for s in find_amounts(text)] == ["invalid"]
+
+
+@pytest.mark.parametrize(
+    "text", ["it was -5 outside", "i have $0 left", "pay 1234567890123456789012345678901"])
+def test_invalid_amounts_never_crash_and_never_charge(text: str) -> None:
+    assert all(not isinstance(s.value, int) for s in find_amounts(text))
+
+
+@given(st.text(max_size=80))
+@settings(max_examples=400, deadline=None)
+def test_any_text_parses_to_plausible_amounts(text: str) -> None:
+    for span in find_amounts(text):
+        assert text[span.start : span.end] == span.text
+        if isinstance(span.value, int):
+            assert 0 < span.value <= 100_000_000
+        else:
+            assert span.value in {"half", "balance", "amount_due", "invalid"}
+
+
+_NOT_CHARGEABLE = st.one_of(
+    st.decimals(max_value=0, allow_nan=False, allow_infinity=False, places=2).map(str),
+    st.integers(min_value=1, max_value=10**40).map(lambda n: f"-{n}"),
+    st.tuples(st.integers(0, 99_999), st.integers(1, 999)).map(lambda p: f"{p[0]}.{p[1]:03d}"),
+    st.integers(min_value=10**9, max_value=10**40).map(lambda n: f"${n}"),
+)
+
+
+@given(amount=_NOT_CHARGEABLE, verb=st.sampled_from(["pay", "pay $", "charge", "pagar", "send"]))
+@settings(max_examples=400, deadline=None)
+def test_no_invalid_amount_becomes_a_charge(amount: str, verb: str) -> None:
+    text = f"{verb} {amount}" if not verb.endswith("$") else f"{verb}{amount.lstrip('$')}"
+    assert [s.value for s in find_amounts(text) if isinstance(s.value, int)] == []

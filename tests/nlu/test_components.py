@@ -54,3 +54,21 @@ def test_entity_featurizer_flags() -> None:
     components.EntityFeaturizer({}).process([message])
     _, sentence = message.get_sparse_features("text")
     assert sentence.features.toarray().tolist() == [[1.0, 0.0, 1.0, 0.0, 1.0]]
+
+
+def test_an_amount_per_week_is_an_installment() -> None:
+    entities = run("pay 25 every week").get("entities")
+    assert [(e["entity"], e["value"], e.get("role")) for e in entities] == [
+        ("amount", 2500, "installment")]
+
+
+def test_an_amount_to_pay_now_has_no_role() -> None:
+    entities = run("pay 25 now").get("entities")
+    assert [(e["value"], e.get("role")) for e in entities] == [(2500, None)]
+
+
+def test_an_invalid_amount_is_flagged_as_an_amount_not_a_symbol() -> None:
+    message = Message(data={"text": "pay -50"})
+    components.EntityFeaturizer({}).process([message])
+    _, sentence = message.get_sparse_features("text")
+    assert sentence.features.toarray().tolist()[0][:2] == [1.0, 0.0]

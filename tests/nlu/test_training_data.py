@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 INTENTS = {
     "pay", "arrange_plan", "promise_to_pay", "dispute", "already_paid", "hardship",
     "check_balance", "affirm", "deny", "request_human", "opt_out", "help", "wrong_number",
-    "update_card", "greet", "thank", "goodbye",
+    "update_card", "greet", "thank", "goodbye", "ask_identity", "out_of_scope",
 }  # fmt: skip
 FILES = {  # file: minimum examples per intent
     "training_data/nlu_en.yml": 45,
@@ -57,7 +57,7 @@ def test_every_intent_has_enough_examples(path: str, minimum: int) -> None:
     for intent, _, _ in examples(path):
         counts[intent] = counts.get(intent, 0) + 1
     assert set(counts) >= INTENTS
-    assert set(counts) <= INTENTS | {"nlu_fallback"}
+    assert set(counts) <= INTENTS | {"nlu_fallback"}  # keyboard mash: asked again, then a person
     assert {i: n for i, n in counts.items() if i in INTENTS and n < minimum} == {}
 
 

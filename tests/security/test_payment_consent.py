@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.nlu.consent import YES_MARKS, YES_PHRASES, is_unconditional_yes
+from bot.nlu.consent import YES_MARKS, YES_PHRASES, is_unconditional_yes, mentions_yes
 from tests.security.hedges import HEDGED, PROBE, UNCONDITIONAL
 
 
@@ -83,3 +83,11 @@ def test_a_text_with_no_yes_phrase_and_no_yes_mark_is_never_a_yes(text):
     words = re.findall(r"[a-z]+", text.lower())
     if not any(mark in text for mark in YES_MARKS) and not words:
         assert not is_unconditional_yes(text)
+
+
+@pytest.mark.parametrize(("text", "mixed"), [
+    ("not yes", True), ("yeah no", True), ("ok no wait", True), ("si pero no", True),
+    ("no", False), ("nope", False), ("no thanks", False), ("cancel it please", False),
+])
+def test_a_no_that_also_says_yes_is_neither_answer(text, mixed):
+    assert mentions_yes(text) is mixed

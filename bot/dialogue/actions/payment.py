@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.dialogue import payment_flow, plan_flow, promise_flow, questions
 from bot.dialogue.actions.base import BorrowerAction
 from bot.dialogue.context import Turn
-from bot.nlu.consent import is_unconditional_yes
+from bot.nlu.consent import is_unconditional_yes, mentions_yes
 
 
 class ActionPay(BorrowerAction):
@@ -15,7 +15,13 @@ class ActionPay(BorrowerAction):
     ANSWERS_CONFIRMATIONS = True
 
     def respond(self, turn: Turn) -> None:
-        """Store a pending payment and ask the borrower to confirm it."""
+        """Store a pending payment and ask the borrower to confirm it.
+
+        An amount per week or month ("pay 25 every week") asks for a plan.
+        """
+        if plan_flow.installment_requested(turn) is not None:
+            plan_flow.propose_plan(turn)
+            return
         payment_flow.offer_payment(turn, turn.entity("amount"))
 
 
@@ -52,7 +58,9 @@ class ActionDeny(BorrowerAction):
         """Cancel the open question, or acknowledge politely."""
         question = questions.open_question(turn.session, turn.borrower.id)
         awaiting = question.awaiting if question is not None else None
-        if awaiting == questions.PAYMENT_CONFIRMATION:
+        if awaiting in questions.CONFIRMATIONS and mentions_yes(turn.text):
+            payment_flow.ask_again(turn, question)  # "not yes", "yeah no": neither answer
+        elif awaiting == questions.PAYMENT_CONFIRMATION:
             payment_flow.cancel_payment(turn, question.awaiting_ref)
         elif awaiting == questions.PLAN_CONFIRMATION:
             plan_flow.decline_plan(turn, question.awaiting_ref)

@@ -1,4 +1,4 @@
-"""Greetings, thanks, goodbyes, help, and the reply when we did not understand."""
+"""Greetings, thanks, goodbyes, help, unrelated texts, and the reply when we did not understand."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from bot.collection import open_dispute
 from bot.dialogue import plan_flow, questions, support_flow
 from bot.dialogue.actions.base import BorrowerAction
 from bot.dialogue.context import Turn
+from bot.dialogue.routing import remind_open_confirmation
 from bot.models import EscalationReason
 
 
@@ -50,6 +51,28 @@ class ActionHelp(BorrowerAction):
         turn.say("help", dealer=turn.dealer.name, contact=turn.dealer.contact_phone or "")
 
 
+class ActionOutOfScope(BorrowerAction):
+    """Something the bot cannot act on ("text my wife", trivia, code): say what it can do.
+
+    Nothing changes, and it is not a misunderstanding: the model recognised
+    the text as unrelated, so it does not count toward handing over to a person.
+    """
+
+    NAME = "action_out_of_scope"
+    ANSWERS_CONFIRMATIONS = True
+
+    def respond(self, turn: Turn) -> None:
+        """A counter-offer to an open plan, or a line about what the bot can do."""
+        if _counter_offer(turn):
+            plan_flow.propose_plan(turn)  # "4?" while a plan is offered
+            return
+        turn.say("out_of_scope", dealer=turn.dealer.name)
+        remind_open_confirmation(turn)
+
+    def count_misunderstanding(self, turn: Turn) -> None:
+        """Leave the count of misunderstood messages as it is."""
+
+
 class ActionFallback(BorrowerAction):
     """Low NLU confidence: a short menu instead of a guess; twice in a row, a person."""
 
@@ -58,10 +81,7 @@ class ActionFallback(BorrowerAction):
 
     def respond(self, turn: Turn) -> None:
         """A counter-offer to an open plan, the menu, or (second time) a person."""
-        question = questions.open_question(turn.session, turn.borrower.id)
-        if (question is not None and question.awaiting == questions.PLAN_CONFIRMATION
-                and (turn.entity("count") or turn.entity("amount")
-                     or plan_flow.bare_count(turn.text))):
+        if _counter_offer(turn):
             plan_flow.propose_plan(turn)  # "4?" or "100 a month" while a plan is offered
             return
         state = questions.conversation_state(turn.session, turn.borrower.id)
@@ -76,3 +96,11 @@ class ActionFallback(BorrowerAction):
         """One more misunderstood message in a row (reset once escalated)."""
         state = questions.conversation_state(turn.session, turn.borrower.id)
         state.fallback_count = 0 if state.fallback_count >= 1 else 1
+
+
+def _counter_offer(turn: Turn) -> bool:
+    """A count or an amount while a plan offer waits for YES: a counter-offer."""
+    question = questions.open_question(turn.session, turn.borrower.id)
+    return (question is not None and question.awaiting == questions.PLAN_CONFIRMATION
+            and bool(turn.entity("count") or turn.entity("amount")
+                     or plan_flow.bare_count(turn.text)))
