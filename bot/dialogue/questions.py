@@ -21,14 +21,18 @@ CONFIRMATIONS = (PAYMENT_CONFIRMATION, PLAN_CONFIRMATION)
 # Questions answered in the borrower's own words.
 PAYMENT_DETAILS = "payment_details"  # "when and how did you pay?"
 PROMISE_DATE = "promise_date"  # "what date can you pay?"
+# "Is something wrong with your bill?": before acting on words that were not clear
+# (bot/dialogue/safety.py); the intent follows the prefix.
+CLARIFYING = "clarify:"
 
 
 def ask(session: Session, borrower_id: int, awaiting: str, ref: int | None,
-        now: datetime | None = None) -> None:
-    """Record that the bot just asked `awaiting` (about row `ref`)."""
+        now: datetime | None = None, text: str | None = None) -> None:
+    """Record that the bot just asked `awaiting` (about row `ref`, or the words `text`)."""
     state = conversation_state(session, borrower_id)
     state.awaiting = awaiting
     state.awaiting_ref = ref
+    state.awaiting_text = text
     state.asked_at = now or utcnow()
     session.flush()
 
@@ -63,4 +67,5 @@ def clear(session: Session, borrower_id: int) -> None:
     if state is not None:
         state.awaiting = None
         state.awaiting_ref = None
+        state.awaiting_text = None
         session.flush()

@@ -38,6 +38,9 @@ class ConversationState(Base):
     borrower_id = Column(ForeignKey("borrowers.id", ondelete="CASCADE"), primary_key=True)
     awaiting = Column(String(30))  # e.g. "payment_confirmation"; NULL when nothing is asked
     awaiting_ref = Column(Integer)  # the row the question is about (a payment id, ...)
+    # For a clarifying question ("Is something wrong with your bill?"): the words it is
+    # about, acted on if the answer is YES (bot/dialogue/safety.py).
+    awaiting_text = Column(Text)
     asked_at = Column(DateTime)
     # Misunderstood texts in a row; the second escalates to a person.
     fallback_count = Column(Integer, nullable=False, default=0)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from bot.nlu.amounts import find_amounts
 from bot.nlu.counts import find_counts
 from bot.nlu.dates import find_dates
+from bot.nlu.frequency import INSTALLMENT, is_installment
 from bot.nlu.spans import Span, overlaps_any
 
 AMOUNT = "amount"
@@ -30,3 +31,17 @@ def find_entities(text: str) -> dict[str, list[Span]]:
         COUNT: find_counts(text),
         DATE: dates_outside_amounts(text),
     }
+
+
+def entity_dicts(text: str) -> list[dict]:
+    """The entities of ``text`` as the pipeline gives them to the dialogue
+    (``{"entity", "start", "end", "value"}``, plus ``role: installment`` for an amount
+    that is each plan payment's size), for a text read again without the model."""
+    found = []
+    for name, spans in find_entities(text).items():
+        for span in spans:
+            entity = {"entity": name, "start": span.start, "end": span.end, "value": span.value}
+            if name == AMOUNT and is_installment(text, span.start, span.end):
+                entity["role"] = INSTALLMENT
+            found.append(entity)
+    return sorted(found, key=lambda e: e["start"])

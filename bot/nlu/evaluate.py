@@ -31,6 +31,7 @@ import yaml
 from bot.nlu import scoring
 from bot.nlu.consent import is_unconditional_yes
 from bot.nlu.eval_sets import HEDGES, EvalSet, load_sets, read_hedges
+from bot.nlu.evidence import ACT_AT
 from bot.nlu.scoring import Parsed
 
 MODEL = Path("models/textpay.tar.gz")
@@ -69,7 +70,8 @@ class Parser:
 def parse_set(parser: Parser, eval_set: EvalSet) -> list[Parsed]:
     """Parse every example of a set."""
     results = parser.parse([e.text for e in eval_set.examples])
-    return [Parsed(e.text, e.gold, r["intent"]["name"], float(r["intent"]["confidence"]), e.also)
+    return [Parsed(e.text, e.gold, r["intent"]["name"], float(r["intent"]["confidence"]), e.also,
+                   tuple(r.get("entities") or ()))
             for e, r in zip(eval_set.examples, results, strict=True)]
 
 
@@ -102,22 +104,25 @@ def _pct(part: int, whole: int) -> str:
 
 def behaviour_report(parsed: dict[str, list[Parsed]],
                      thresholds: list[float]) -> tuple[list[str], list[dict[str, Any]]]:
-    """What the bot would do with each set when acting at each threshold."""
+    """What the bot would do with each set when acting at each threshold, and under the
+    bot's own safety policy (confidence >= ACT_AT and the words that carry the intent)."""
     lines = ["== behaviour: acting on a state-changing intent at confidence >= t ==",
-             "  (last column: state-changing requests understood right but below t,",
-             "  which a policy acting only at >= t would answer with a question)",
-             f"  {'set':<16} {'t':>4}  {'unrelated -> state change':<26} "
+             "  (policy rows: the bot's safety policy, t and the words that carry the intent;",
+             "  last column: state-changing requests understood right but not acted on,",
+             "  which get a short question first)",
+             f"  {'set':<16} {'t':>10}  {'unrelated -> state change':<26} "
              f"{'wrong state change (all)':<26} {'in-scope -> fallback':<22} held back"]
     data = []
     for name, items in parsed.items():
-        for threshold in thresholds:
-            b = scoring.behaviour(items, threshold)
-            lines.append(f"  {name:<16} {threshold:>4.2f}  "
+        for threshold, words in [*((t, False) for t in thresholds), (ACT_AT, True)]:
+            b = scoring.behaviour(items, threshold, words)
+            label = f"policy {threshold:.2f}" if words else f"{threshold:.2f}"
+            lines.append(f"  {name:<16} {label:>10}  "
                          f"{_pct(b.unrelated_changed, b.unrelated):<26} "
                          f"{_pct(b.wrongly_changed, b.texts):<26} "
                          f"{_pct(b.in_scope_fallback, b.in_scope):<22} "
                          f"{_pct(b.requests_held_back, b.requests)}")
-            if b.changed_by_intent and threshold == thresholds[0]:
+            if b.changed_by_intent and (threshold == thresholds[0] or words):
                 lines.append("      unrelated texts acted on as: " + ", ".join(
                     f"{intent} {n}" for intent, n in b.changed_by_intent))
             data.append({"set": name, **asdict(b)})

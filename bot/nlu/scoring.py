@@ -14,6 +14,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from bot.nlu.evidence import carries
+
 OUT_OF_SCOPE = "out_of_scope"
 FALLBACK = "nlu_fallback"
 NO_ACTION = frozenset({OUT_OF_SCOPE, FALLBACK})
@@ -36,6 +38,7 @@ class Parsed:
     confidence: float
     # A second acceptable label (a text holding two requests).
     also: str | None = None
+    entities: tuple[dict, ...] = ()
 
     @property
     def correct(self) -> bool:
@@ -44,19 +47,23 @@ class Parsed:
             return self.predicted in NO_ACTION
         return self.predicted == self.gold
 
-    def acts(self, threshold: float) -> str | None:
+    def acts(self, threshold: float, words: bool = False) -> str | None:
         """The state-changing intent the bot would act on at ``threshold``, if any.
 
         ``threshold`` is the fallback threshold or a stricter one a safety
         policy may apply; below the fallback threshold nothing is acted on.
+        With ``words`` the text must also carry the intent (bot/nlu/evidence.py),
+        as the bot's safety policy requires.
         """
-        if self.predicted in STATE_CHANGING and self.confidence >= threshold:
-            return self.predicted
-        return None
+        if self.predicted not in STATE_CHANGING or self.confidence < threshold:
+            return None
+        if words and not carries(self.predicted, self.text, self.entities):
+            return None
+        return self.predicted
 
-    def wrong_change(self, threshold: float) -> bool:
+    def wrong_change(self, threshold: float, words: bool = False) -> bool:
         """The bot would change the account in a way the text did not ask for."""
-        acted = self.acts(threshold)
+        acted = self.acts(threshold, words)
         return acted is not None and acted not in (self.gold, self.also)
 
 
@@ -112,6 +119,7 @@ class Behaviour:
     """What the bot would do with a set of texts, at one confidence threshold."""
 
     threshold: float
+    words: bool  # the safety policy's second test: the words that carry the intent
     texts: int
     unrelated: int
     unrelated_changed: int  # unrelated texts landing on a state-changing intent
@@ -128,23 +136,25 @@ class Behaviour:
         return part / whole if whole else 0.0
 
 
-def behaviour(items: Sequence[Parsed], threshold: float) -> Behaviour:
-    """Count wrongful state changes and fallbacks when acting at ``threshold``."""
+def behaviour(items: Sequence[Parsed], threshold: float, words: bool = False) -> Behaviour:
+    """Count wrongful state changes and fallbacks when acting at ``threshold`` (and,
+    with ``words``, only on texts that carry the intent)."""
     unrelated = [item for item in items if item.gold == OUT_OF_SCOPE]
     in_scope = [item for item in items if item.gold != OUT_OF_SCOPE]
-    landed = Counter(item.acts(threshold) for item in unrelated)
+    landed = Counter(item.acts(threshold, words) for item in unrelated)
     landed.pop(None, None)
     requests = [item for item in items if item.gold in STATE_CHANGING]
     return Behaviour(
         threshold=threshold,
+        words=words,
         texts=len(items),
         unrelated=len(unrelated),
         unrelated_changed=sum(landed.values()),
-        wrongly_changed=sum(item.wrong_change(threshold) for item in items),
+        wrongly_changed=sum(item.wrong_change(threshold, words) for item in items),
         in_scope=len(in_scope),
         in_scope_fallback=sum(item.predicted == FALLBACK for item in in_scope),
         changed_by_intent=tuple(landed.most_common()),
         requests=len(requests),
-        requests_held_back=sum(item.predicted == item.gold and item.confidence < threshold
-                               for item in requests),
+        requests_held_back=sum(item.predicted == item.gold
+                               and item.acts(threshold, words) is None for item in requests),
     )

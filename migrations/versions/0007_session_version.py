@@ -1,7 +1,7 @@
 """portal sessions revocable on the server: a per-user session version
 
 Revision ID: 0007_session_version
-Revises: 0005_refunds_disputes
+Revises: 0006_stripe_connect
 """
 
 import sqlalchemy as sa

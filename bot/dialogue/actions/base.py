@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.dialogue import questions
+from bot.dialogue import questions, safety
 from bot.dialogue.context import Turn, load_turn
 from bot.dialogue.conversation import action_session
 from bot.dialogue.routing import answer_open_question, remind_open_confirmation
@@ -31,8 +31,13 @@ class BorrowerAction(Action, ABC):
     """
 
     NAME = ""
+    # The intent this action changes an account for: acted on only when clearly said
+    # (bot/dialogue/safety.py), else a short question first. Empty: nothing to guard.
+    INTENT = ""
     # Actions that are themselves about the open YES/NO question (no reminder after them).
     ANSWERS_CONFIRMATIONS = False
+    # YES and NO answer a clarifying question; any other message leaves it behind.
+    ANSWERS_CLARIFYING = False
 
     def name(self) -> str:
         """The action name used in domain.yml and the rules."""
@@ -60,8 +65,13 @@ class BorrowerAction(Action, ABC):
             if turn is None:
                 log.warning("action %s for unknown conversation", self.NAME)
                 return [reply("system_error", "en")], []
+            if not self.ANSWERS_CLARIFYING:
+                safety.leave_unanswered(turn)
             if not answer_open_question(turn):
-                self.respond(turn)
+                if self.INTENT and not safety.clearly_said(turn, self.INTENT):
+                    safety.ask_first(turn, self.INTENT)
+                else:
+                    self.respond(turn)
                 if not self.ANSWERS_CONFIRMATIONS:
                     remind_open_confirmation(turn)
             self.count_misunderstanding(turn)

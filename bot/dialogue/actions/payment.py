@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.dialogue import payment_flow, plan_flow, promise_flow, questions
+from bot.dialogue import payment_flow, plan_flow, promise_flow, questions, safety
 from bot.dialogue.actions.base import BorrowerAction
 from bot.dialogue.context import Turn
 from bot.nlu.consent import is_unconditional_yes, mentions_yes
@@ -12,6 +12,7 @@ class ActionPay(BorrowerAction):
     """ "pay" / "pay 150" / "pay it all": offer the amount, ask for YES."""
 
     NAME = "action_pay"
+    INTENT = "pay"
     ANSWERS_CONFIRMATIONS = True
 
     def respond(self, turn: Turn) -> None:
@@ -30,6 +31,7 @@ class ActionAffirm(BorrowerAction):
 
     NAME = "action_affirm"
     ANSWERS_CONFIRMATIONS = True
+    ANSWERS_CLARIFYING = True
 
     def respond(self, turn: Turn) -> None:
         """Confirm the open question, or explain there is none."""
@@ -44,6 +46,8 @@ class ActionAffirm(BorrowerAction):
         elif awaiting == questions.PLAN_CONFIRMATION:
             plan_flow.accept_plan(turn, question.awaiting_ref,
                                   fresh=questions.is_fresh(question, turn.now))
+        elif safety.asked_about(question):
+            safety.act_on_answer(turn, question)
         else:
             payment_flow.describe_settled(turn, None)
 
@@ -53,6 +57,7 @@ class ActionDeny(BorrowerAction):
 
     NAME = "action_deny"
     ANSWERS_CONFIRMATIONS = True
+    ANSWERS_CLARIFYING = True
 
     def respond(self, turn: Turn) -> None:
         """Cancel the open question, or acknowledge politely."""
@@ -64,6 +69,8 @@ class ActionDeny(BorrowerAction):
             payment_flow.cancel_payment(turn, question.awaiting_ref)
         elif awaiting == questions.PLAN_CONFIRMATION:
             plan_flow.decline_plan(turn, question.awaiting_ref)
+        elif safety.asked_about(question):
+            safety.drop_question(turn, question)
         else:
             questions.clear(turn.session, turn.borrower.id)
             turn.say("deny_nothing_open")
@@ -73,6 +80,7 @@ class ActionArrangePlan(BorrowerAction):
     """ "can I split it in 3" / "50 a week": propose a plan within the dealer's rules."""
 
     NAME = "action_arrange_plan"
+    INTENT = "arrange_plan"
     ANSWERS_CONFIRMATIONS = True
 
     def respond(self, turn: Turn) -> None:
@@ -84,6 +92,7 @@ class ActionPromiseToPay(BorrowerAction):
     """ "I get paid Friday": record a dated promise."""
 
     NAME = "action_promise_to_pay"
+    INTENT = "promise_to_pay"
 
     def respond(self, turn: Turn) -> None:
         """Store the promise (or ask for the date)."""

@@ -11,6 +11,7 @@ class ActionDispute(BorrowerAction):
     """ "I don't owe this" / "you charged me twice"."""
 
     NAME = "action_dispute"
+    INTENT = "dispute"
 
     def respond(self, turn: Turn) -> None:
         """Record the dispute in their words, pause collection, escalate."""
@@ -21,6 +22,7 @@ class ActionAlreadyPaid(BorrowerAction):
     """ "I already paid": ask when and how, then record it for verification."""
 
     NAME = "action_already_paid"
+    INTENT = "already_paid"
 
     def respond(self, turn: Turn) -> None:
         """Ask for (or record) the payment details."""
@@ -31,6 +33,7 @@ class ActionHardship(BorrowerAction):
     """ "I lost my job" / "I'm in the hospital"."""
 
     NAME = "action_hardship"
+    INTENT = "hardship"
 
     def respond(self, turn: Turn) -> None:
         """An empathetic reply without pressure; escalate with the reason."""
@@ -41,6 +44,7 @@ class ActionRequestHuman(BorrowerAction):
     """ "let me talk to a person"."""
 
     NAME = "action_request_human"
+    INTENT = "request_human"
 
     def respond(self, turn: Turn) -> None:
         """Escalate and say when a person will be in touch."""
@@ -51,6 +55,7 @@ class ActionOptOut(BorrowerAction):
     """ "stop texting me" / "don't text this number": the same as STOP."""
 
     NAME = "action_opt_out"
+    INTENT = "opt_out"
 
     def respond(self, turn: Turn) -> None:
         """Opt the number out with one confirmation."""
@@ -61,6 +66,7 @@ class ActionWrongNumber(BorrowerAction):
     """ "wrong number" / "I don't know who that is"."""
 
     NAME = "action_wrong_number"
+    INTENT = "wrong_number"
 
     def respond(self, turn: Turn) -> None:
         """Apologise, reveal nothing, stop texting the number, escalate."""
