@@ -20,7 +20,7 @@ SAMPLE = {
     "contact": "+15550100001", "link": "https://pay.example.com/secure/card/"
     "eyJuIjoiM2E5ZmQ2YjE4YjJmNDQ2NGE5NTNlMzk2NmJmMjUzZDMifQ.Zk4c1xVw0Vn1bqKj1Qk2fQ2l1Ac",
     "confirmation": "TP001234", "due_date": "September 30", "date": "September 30",
-    "was": "September 16", "rest": "$1,250.00", "rest_date": "October 14",
+    "was": "September 16", "rest": "$1,250.00", "rest_date": "October 14", "left": "$9,000.00",
     "dates": "Sep 2, Sep 16 and Sep 30", "count": 4, "days": 60, "max": 4,
     "frequencies": "weekly, every-two-weeks or monthly",
     "when": "after we open Wednesday at 9:00 AM",

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from bot.dialogue import commitments, questions
 from bot.dialogue.context import Turn
 from bot.models import Account, ConversationState, Installment, Payment, PaymentStatus
+from bot.nlu.requests import BALANCE, requests_in
 from bot.nlu.symbolic import HALF, INVALID
 from bot.payments import charging, links, merchant, stripe_gateway
 from bot.payments.reconcile import settle_unknown
@@ -57,10 +58,14 @@ def offer_payment(turn: Turn, requested: int | str | None) -> None:
     payment = charging.create_pending(turn.session, account, decision.amount_cents)
     questions.ask(turn.session, turn.borrower.id, questions.PAYMENT_CONFIRMATION,
                   payment.id, turn.now)
-    turn.say(_confirmation_key(requested, decision.kind, account),
-             amount=turn.money(payment.amount_cents), balance=turn.money(account.balance_cents),
+    key = _confirmation_key(requested, decision.kind, account)
+    if key == "confirm_payment" and BALANCE in requests_in(turn.text, turn.entities):
+        key = "confirm_payment_leaving"  # "pay 100 and what do i owe after"
+    turn.say(key, amount=turn.money(payment.amount_cents),
+             balance=turn.money(account.balance_cents),
              amount_due=turn.money(account.amount_due_cents), card=turn.card(),
-             reference=account.reference)
+             reference=account.reference,
+             left=turn.money(account.balance_cents - payment.amount_cents))
 
 
 def _confirmation_key(requested: int | str | None, kind: str, account: Account) -> str:

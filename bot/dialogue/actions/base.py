@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.dialogue import questions, safety
+from bot.dialogue import questions, safety, second_request
 from bot.dialogue.context import Turn, load_turn
 from bot.dialogue.conversation import action_session
 from bot.dialogue.routing import answer_open_question, remind_open_confirmation
@@ -72,6 +72,7 @@ class BorrowerAction(Action, ABC):
                     safety.ask_first(turn, self.INTENT)
                 else:
                     self.respond(turn)
+                    second_request.follow_up(turn)
                 if not self.ANSWERS_CONFIRMATIONS:
                     remind_open_confirmation(turn)
             self.count_misunderstanding(turn)

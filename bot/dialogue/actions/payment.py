@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.dialogue import payment_flow, plan_flow, promise_flow, questions, safety
+from bot.dialogue import payment_flow, plan_flow, promise_flow, questions, safety, second_request
 from bot.dialogue.actions.base import BorrowerAction
 from bot.dialogue.context import Turn
 from bot.nlu.consent import is_unconditional_yes, mentions_yes
@@ -22,6 +22,8 @@ class ActionPay(BorrowerAction):
         """
         if plan_flow.installment_requested(turn) is not None:
             plan_flow.propose_plan(turn)
+            return
+        if second_request.new_card_first(turn):
             return
         payment_flow.offer_payment(turn, turn.entity("amount"))
 
