@@ -12,10 +12,12 @@ from bot.models.campaign import (
 from bot.models.dealer import ApiKey, Dealer, DealerNumber
 from bot.models.dispute import Dispute, PaymentClaim
 from bot.models.escalation import Escalation, EscalationReason, EscalationStatus
+from bot.models.experiment import Experiment, ExperimentAllocation, ExperimentVariant
 from bot.models.link import SecureLink
 from bot.models.message import ConversationState, Message
 from bot.models.payment import LedgerEntry, Payment, PaymentStatus
 from bot.models.plan import Installment, Plan, PlanStatus
+from bot.models.policy import PolicyAnswer
 from bot.models.promise import Promise
 from bot.models.stripe_event import StripeEvent
 from bot.models.user import AuditEntry, CallLog, User
@@ -34,6 +36,9 @@ __all__ = [
     "Escalation",
     "EscalationReason",
     "EscalationStatus",
+    "Experiment",
+    "ExperimentAllocation",
+    "ExperimentVariant",
     "Installment",
     "LedgerEntry",
     "Message",
@@ -43,6 +48,7 @@ __all__ = [
     "PaymentStatus",
     "Plan",
     "PlanStatus",
+    "PolicyAnswer",
     "Promise",
     "Reminder",
     "ReminderStatus",
