@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import Column, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import backref, relationship
 
 from bot.models.base import Base, Timestamped
 
@@ -19,3 +20,6 @@ class PolicyAnswer(Timestamped, Base):
     topic = Column(String(30), nullable=False)
     language = Column(String(2), nullable=False)
     answer = Column(Text, nullable=False)
+
+    # `dealer.policy_answers`: what templates read (the welcome's on-time reward).
+    dealer = relationship("Dealer", backref=backref("policy_answers", lazy="select"))
