@@ -67,7 +67,8 @@ _TOPIC_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("hours", (
         r"\bhours\b", r"what\s+time\s+(?:do|does)\s+(?:you|the\s+office|it)\s+(?:open|close)",
         r"when\s+(?:are|do)\s+you\s+(?:open|close)", r"are\s+you\s+open", r"office\s+open",
-        r"horario", r"a\s+que\s+hora\s+(?:abren|cierran)", r"estan\s+abiertos", r"cuando\s+abren", r"dias\s+abren",
+        r"horario", r"a\s+que\s+hora\s+(?:abren|cierran)", r"estan\s+abiertos",
+        r"cuando\s+abren", r"dias\s+abren",
     )),
 )
 _PATTERNS = tuple((topic, re.compile("|".join(f"(?:{w})" for w in words)))
