@@ -58,7 +58,7 @@ def _cursor(raw: str | None) -> int:
         kind, _, value = text.decode("ascii").partition(":")
         after = int(value)
     except (ValueError, UnicodeError, binascii.Error):
-        after = -1
+        kind, after = "", -1
     if kind != "after" or not 0 < after <= MAX_ID:
         raise ApiError(400, "invalid_request", "cursor is not one this API gave out")
     return after

@@ -47,6 +47,13 @@ def _variants(data: dict) -> list[VariantIn]:
     return variants
 
 
+def _allocation(data: dict) -> str:
+    value = data.get("allocation") or ExperimentAllocation.THOMPSON
+    if value not in ExperimentAllocation.ALL:
+        raise _invalid("allocation must be thompson or equal")
+    return value
+
+
 def _share(data: dict) -> float:
     value = data.get("min_share", 0.1)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -76,9 +83,10 @@ def start_experiment() -> ResponseReturnValue:
         raise _invalid(f"unknown field: {', '.join(sorted(unknown))}")
     try:
         experiment = create_experiment(
-            g.db, g.dealer, kind=_text(data, "kind"), name=data.get("name") or "",
+            g.db, g.dealer, kind=_text(data, "kind"),
+            name=_text(data, "name", required=False) or "",
             variants=_variants(data), min_share=_share(data),
-            allocation=data.get("allocation") or ExperimentAllocation.THOMPSON)
+            allocation=_allocation(data))
     except ExperimentError as error:
         g.db.rollback()
         raise _invalid(str(error)) from None
@@ -104,9 +112,9 @@ def update_experiment(experiment_id: int) -> ResponseReturnValue:
         raise _invalid("status can only be set to stopped")
     if status == RUNNING and experiment.status != RUNNING:
         raise ApiError(409, "conflict", "a stopped experiment cannot be started again")
+    allocation = _allocation(data) if "allocation" in data else None
     try:
-        change_experiment(g.db, experiment, allocation=data.get("allocation"),
-                          stop=status == STOPPED)
+        change_experiment(g.db, experiment, allocation=allocation, stop=status == STOPPED)
     except ExperimentError as error:
         g.db.rollback()
         raise _invalid(str(error)) from None
