@@ -41,6 +41,7 @@ ROUTES = {
     "portal.edit_template": ("GET", "/portal/templates/reminder_due/en", ADMIN),
     "portal.save_edited_template": ("POST", "/portal/templates/reminder_due/en", ADMIN),
     "portal.template_preview": ("POST", "/portal/templates/preview", ADMIN),
+    "portal.reset_edited_template": ("POST", "/portal/templates/reminder_due/en/reset", ADMIN),
     "portal.settings": ("GET", "/portal/settings", ADMIN),
     "portal.save_settings": ("POST", "/portal/settings/general", ADMIN),
     "portal.create_api_key": ("POST", "/portal/settings/api-keys", ADMIN),
