@@ -18,7 +18,8 @@ from jinja2 import Environment, TemplateSyntaxError
 from bot.sms_templates.templates import TemplateError, validate_template
 from bot.sms_templates.variables import VARIABLES
 
-_PARSER = Environment()  # only parses, to learn where a syntax error is; never renders
+# Only parses, to learn where a syntax error is; it never renders anything.
+_PARSER = Environment(autoescape=True)
 
 
 @dataclass(frozen=True)

@@ -155,8 +155,8 @@ def test_restoring_the_built_in_text(as_admin, portal):
     assert "is due today" in page  # the shipped text is shown again
     with db.session_scope() as session:
         assert session.query(MessageTemplate).count() == 0
-        assert [e.action for e in entries(session, portal.world.dealer_id)][0] == \
-            "template_reset"
+        latest = next(iter(entries(session, portal.world.dealer_id)))
+        assert latest.action == "template_reset"
 
 
 def test_saving_a_template_and_previewing_it_on_an_account(as_admin, portal):
