@@ -15,7 +15,7 @@ from bot.models.escalation import Escalation, EscalationReason, EscalationStatus
 from bot.models.experiment import Experiment, ExperimentAllocation, ExperimentVariant
 from bot.models.link import SecureLink
 from bot.models.message import ConversationState, Message
-from bot.models.payment import LedgerEntry, Payment, PaymentStatus
+from bot.models.payment import ConfirmationCounter, LedgerEntry, Payment, PaymentStatus
 from bot.models.plan import Installment, Plan, PlanStatus
 from bot.models.policy import PolicyAnswer
 from bot.models.promise import Promise
@@ -29,6 +29,7 @@ __all__ = [
     "Base",
     "Borrower",
     "CallLog",
+    "ConfirmationCounter",
     "ConversationState",
     "Dealer",
     "DealerNumber",
