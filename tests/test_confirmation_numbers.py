@@ -15,6 +15,7 @@ from bot.migrate import upgrade
 from bot.models import Account, Borrower, LedgerEntry, Payment
 from bot.payments.ledger import record_payment
 from bot.settings import set_settings
+from tests.portal.support import make_other_dealer
 from tests.support.servers import scratch_database
 
 
@@ -46,17 +47,10 @@ def test_each_dealer_counts_its_own(client, make_world):
     dana = make_world()
     dana.phone.say("pay 50")
     assert "TP000001" in dana.phone.say("yes")
+    other = make_other_dealer()
     with db.session_scope() as session:
-        other, _ = create_dealer(session, name="Other Motors", number="+15550199999")
-        borrower = Borrower(dealer_id=other.id, name="Olga Other", phone="+15551239999")
-        session.add(borrower)
-        session.flush()
-        account = Account(dealer_id=other.id, borrower_id=borrower.id, reference="OT-1",
-                          balance_cents=50000, amount_due_cents=10000)
-        session.add(account)
-        session.flush()
-        payment = Payment(dealer_id=other.id, account_id=account.id, amount_cents=1000,
-                          status="processing")
+        payment = Payment(dealer_id=other.dealer_id, account_id=other.account_id,
+                          amount_cents=1000, status="processing")
         session.add(payment)
         session.flush()
         record_payment(session, payment)
@@ -83,7 +77,7 @@ def test_concurrent_successes_on_postgresql_get_consecutive_numbers(client, sett
                     time.sleep(0.05)  # hold the counter while the others queue up
                     session.commit() if keep else session.rollback()
                     session.close()
-                except BaseException as error:  # noqa: BLE001 - reported below
+                except BaseException as error:
                     errors.append(error)
 
             # One of them fails after taking a number (its transaction rolls back).
