@@ -200,6 +200,8 @@ SCREENS = (
     ("template-editor", "/portal/templates/reminder_due/en?account_id={account}", ADMIN),
     ("settings", "/portal/settings", ADMIN),
     ("audit-log", "/portal/audit", ADMIN),
+    ("experiments", "/portal/experiments", ADMIN),
+    ("payment-policy", "/portal/policy", ADMIN),
 )
 PHONE_SCREENS = ("queue", "conversation", "call-list", "accounts", "dashboard")
 LIVE_SCREENS = ("queue", "conversation")
