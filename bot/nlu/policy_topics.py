@@ -40,6 +40,8 @@ _TOPIC_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"historial\s+crediticio", r"(?:puntaje|score|puntuacion)\s+de\s+credito",
         r"reporta\w*\s+(?:al|a\s+la)\s+(?:buro|credito)",
         r"report\w*\s+(?:to|on)\s+(?:my\s+|the\s+)?credit", r"(?:con|a)\s+mi\s+credito",
+        r"\bbureaus?\b", r"\bcredit\b(?!\s*cards?)", r"agencias?\s+de\s+credito",
+        r"(?<!tarjeta de )\bcredito\b",
     )),
     ("on_time_reward", (
         r"reward", r"bonus", r"incentive", r"discount\s+(?:for|if|when)\s+(?:i\s+)?pay",
@@ -56,8 +58,9 @@ _TOPIC_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"pagar|tengo\s+que\s+pagar)", r"cuantos\s+dias\s+(?:tengo|de\s+atraso)",
     )),
     ("ways_to_pay", (
-        r"ways?\s+to\s+pay", r"payment\s+(?:methods?|options?)", r"pay\s+(?:with|by|in)\s+"
-        r"(?:cash|check|money\s+order|zelle|venmo|cash\s*app|paypal|debit|apple\s+pay|person)",
+        r"ways?\s+to\s+pay", r"payment\s+(?:methods?|options?)", r"forms?\s+of\s+payment",
+        r"pay\s+(?:with|by|in)\s+(?:a\s+)?(?:cash|check|money\s+order|zelle|venmo|cash\s*app|"
+        r"paypal|debit|apple\s+pay|person|(?:credit|debit)\s+card)", r"con\s+tarjeta",
         r"\b(?:accept|take)\s+(?:cash|checks?|money\s+orders?|zelle|venmo|cash\s*app|paypal|"
         r"debit|apple\s+pay)", r"(?:cash|checks?|money\s+orders?|zelle|venmo|cash\s*app)\s*\?",
         r"formas?\s+de\s+pago", r"metodos?\s+de\s+pago", r"pagar\s+(?:en|con)\s+(?:efectivo|"

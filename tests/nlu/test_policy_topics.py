@@ -31,6 +31,11 @@ GENERAL = {"whats your payment policy", "what are the terms of my loan payments"
     ("aceptan zelle?", "ways_to_pay"),
     ("what are your hours", "hours"),
     ("a qué hora abren", "hours"),
+    ("does this loan show on my credit", "credit_reporting"),
+    ("ustedes reportan a las agencias de crédito", "credit_reporting"),
+    ("what forms of payment do you take", "ways_to_pay"),
+    ("can i pay with a credit card", "ways_to_pay"),
+    ("puedo pagar con tarjeta de crédito?", "ways_to_pay"),
     ("pay 150", None),
     ("whats your payment policy", None),
 ])
