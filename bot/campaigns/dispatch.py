@@ -157,12 +157,12 @@ def _decide(rows: list, dealer: Dealer, at: datetime, pauses: dict[int, str],
 def _pace(session: Session, dealer: Dealer, at: datetime, decisions: list) -> Counter:
     """Hold the part of the wave the team could not answer now (bot/campaigns/pacing.py)
     for later staffed hours; {hour: reminders held for it}."""
-    plan = pacing.plan_for(session, dealer, at)
+    candidates = [i for i, (row, status, _reason, _when) in enumerate(decisions)
+                  if status == ReminderStatus.ENQUEUED and row.template != WELCOME]
+    plan = pacing.plan_for(session, dealer, at) if candidates else None
     if plan is None:
         return Counter()
     start, end = window(dealer)
-    candidates = [i for i, (row, status, _reason, _when) in enumerate(decisions)
-                  if status == ReminderStatus.ENQUEUED and row.template != WELCOME]
 
     def allowed(row: object, moment: datetime) -> bool:
         return inside(zones_for(row, dealer), start, end, moment)
