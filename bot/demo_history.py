@@ -70,15 +70,15 @@ FIRST_NAMES = ("Ava", "Ben", "Carla", "Dev", "Elena", "Frank", "Gloria", "Hector
 LAST_NAMES = ("Adams", "Baker", "Cruz", "Diaz", "Evans", "Flores", "Garcia", "Hill")
 SPANISH = {"Carla", "Elena", "Gloria", "Hector", "Luis", "Pedro", "Rosa"}
 # persona -> how many of the borrowers have it
-PERSONAS = (("payer", 12), ("promiser", 8), ("planner", 4), ("struggling", 3),
+PERSONAS = (("payer", 11), ("promiser", 8), ("planner", 5), ("struggling", 3),
             ("disputer", 2), ("asker", 4), ("quiet", 3), ("decliner", 2))
 DECLINING_CARD = "4000000000000341"
 # How often a borrower who reads the due-day reminder pays at once, by its wording: the
 # effect the experiment on the dashboard finds.
 VARIANT_ODDS = {"Short": 0.2, "Friendly": 0.7}
-# A promiser keeps their promises except every BROKEN_EVERY-th one.
-BROKEN_EVERY = 4
-ANSWERS_THE_WORDING = {"payer", "asker", "promiser", "planner", "struggling"}
+# About one promise in BROKEN_EVERY is broken (which ones: by the phone number).
+BROKEN_EVERY = 3
+ANSWERS_THE_WORDING = {"payer", "asker", "struggling"}
 VARIANTS = (
     VariantIn("Short", "{{ first_name }}: {{ amount_due }} due today on {{ reference }}. "
               "Reply PAY. {{ opt_out }}",
@@ -284,10 +284,7 @@ class Story:
         if variant in VARIANT_ODDS and person.persona in ANSWERS_THE_WORDING:
             if chance < VARIANT_ODDS[variant]:
                 self.pay(person)
-                return
-            if person.persona == "payer":
-                return  # pays when the overdue reminder comes
-            chance = self.rng.random()
+            return  # otherwise they answer the overdue reminder, their own way
         handler = getattr(self, f"_{person.persona}")
         handler(person, template, due, chance, seen, variant)
 
@@ -321,7 +318,7 @@ class Story:
 
     def _planner(self, person: Person, template: str, due: bool, chance: float, _seen: int,
                  _variant: str | None) -> None:
-        if template in ("reminder_due", "reminder_overdue") and chance < 0.7:
+        if template in ("reminder_due", "reminder_overdue") and chance < 0.9:
             self.text(person.phone, "puedo pagarlo en 3 partes?" if person.spanish
                       else "can I split it in 3")
             self.text(person.phone, "sí" if person.spanish else "yes")
@@ -361,7 +358,7 @@ class Story:
                        Promise.promised_date == day)).scalars().all()
         for phone in phones:
             count = self.promises_due[phone] = self.promises_due.get(phone, 0) + 1
-            if phone in self.people and count % BROKEN_EVERY != 0:
+            if phone in self.people and (count + int(phone[-2:])) % BROKEN_EVERY != 0:
                 self.pay(self.people[phone])
 
     # --- staff --------------------------------------------------------------------
