@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot import db
-from bot.models import Dealer, Escalation, Payment
+from bot.models import Dealer, Escalation, Payment, PaymentClaim
 from bot.sms_templates.policy import save_answers
 from tests.conversations.helpers import rows
 
@@ -95,6 +95,13 @@ def test_a_policy_question_changes_nothing_and_keeps_the_open_payment_question(p
     [payment] = rows(Payment)
     assert payment.status == "pending"
     assert "TP" in policy_world.phone.say("yes")
+
+
+def test_a_policy_question_is_not_taken_as_the_answer_to_an_open_question(policy_world):
+    assert "When did you pay" in policy_world.phone.say("I already paid")
+    assert policy_world.phone.text("what's the late fee") == [LATE_FEE_EN]
+    assert rows(PaymentClaim) == []  # not recorded as "when and how I paid"
+    assert "paused reminders" in policy_world.phone.say("yesterday at the lot, cash")
 
 
 def test_the_welcome_text_can_carry_the_on_time_reward(client, shop_world):
