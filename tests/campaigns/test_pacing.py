@@ -147,20 +147,27 @@ def test_the_expected_escalations_come_from_the_dealers_own_history(shop):
     assert run(ny(DUE, 10))["held_back"]["by_hour"] == {z(ny(DUE, 11)): 10}
 
 
-def test_cli_json_reports_what_was_held_back(shop, settings):
+def test_cli_reports_what_was_held_back_and_until_when(shop, settings):
     staff(shop, people=1, per_person_hour=1)  # 20 an hour
     add_wave(shop, 25)
     env = {**os.environ, "DATABASE_URL": settings.database_url,
            "TWILIO_API_BASE": settings.twilio_api_base, "TWILIO_ACCOUNT_SID": "ACtest",
            "TWILIO_AUTH_TOKEN": settings.twilio_auth_token, "REDIS_URL": ""}
     textpay = str(Path(sys.executable).with_name("textpay"))
-    command = [textpay, "send-reminders", "--at", "2026-12-01T10:00:00-05:00"]
-    printed = subprocess.run([*command, "--json"], capture_output=True, text=True, env=env,
-                             timeout=120)
+    words = subprocess.run([textpay, "send-reminders", "--at", "2026-12-01T10:00:00-05:00"],
+                           capture_output=True, text=True, env=env, timeout=120)
+    assert words.returncode == 0, words.stderr
+    assert "sent 20 reminders" in words.stdout
+    assert "5 held back so your team can keep up with the replies; they go by " \
+           "2026-12-01 16:00 UTC" in words.stdout
+
+    # Nobody ran it at 11:00: the next morning yesterday's 5 go first, with 25 new ones.
+    add_wave(shop, 25, first=100, due=DUE + timedelta(days=1))
+    printed = subprocess.run([textpay, "send-reminders", "--json", "--at",
+                              "2026-12-02T10:00:00-05:00"], capture_output=True, text=True,
+                             env=env, timeout=120)
     assert printed.returncode == 0, printed.stderr
     assert json.loads(printed.stdout) == {
-        "sent": 20, "skipped": {"paced": 5},
-        "held_back": {"paced": 5, "until": "2026-12-01T16:00:00Z",
-                      "by_hour": {"2026-12-01T16:00:00Z": 5}}}
-    words = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
-    assert "sent 0 reminders" in words.stdout  # the 5 wait for 11:00
+        "sent": 20, "skipped": {"paced": 10},
+        "held_back": {"paced": 10, "until": "2026-12-02T16:00:00Z",
+                      "by_hour": {"2026-12-02T16:00:00Z": 10}}}
