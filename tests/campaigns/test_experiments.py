@@ -128,6 +128,8 @@ def test_a_two_variant_experiment_learns_which_wording_gets_paid(
     # The dashboard shows the same numbers to the dealer.
     page = dashboard(client, shop)
     assert "Plain or friendly" in page and "Friendly" in page
+    title = page[page.index("<title>"):page.index("</title>")]
+    assert "Dashboard" in title and "<section" not in title
 
 
 def dashboard(client, shop) -> str:
