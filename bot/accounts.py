@@ -157,4 +157,5 @@ def account_json(account: Account) -> dict[str, Any]:
         "card_brand": account.card_brand,
         "card_last4": account.card_last4,
         "created_at": iso_utc(account.created_at),
+        "updated_at": iso_utc(max(account.updated_at, borrower.updated_at)),
     }

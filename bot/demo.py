@@ -1,8 +1,10 @@
 """`textpay demo` (what `make run` starts): everything on this machine.
 
 SQLite in instance/, localstripe on loopback with fresh state, a demo dealer
-with three borrowers and test cards (one declines), and the phone simulator
-at http://127.0.0.1:<port>/. Texts the bot starts are captured, not sent.
+with three borrowers and test cards (one declines), sixty days of the
+dealer's history played through the real code paths (bot/demo_history.py),
+and the phone simulator at http://127.0.0.1:<port>/. Texts the bot starts
+are captured, not sent.
 """
 
 from __future__ import annotations
@@ -11,14 +13,18 @@ import logging
 import secrets
 import signal
 import socket
+import time
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from bot import db
+from bot import clock, db
 from bot.console.users import create_user
 from bot.dealers import create_dealer
+from bot.demo_history import HISTORY_DAYS, play_history, walked_clock
 from bot.localtime import dealer_today
+from bot.messaging import number_limits
 from bot.migrate import upgrade
 from bot.models import Account, Borrower
 from bot.payments import merchant, stripe_gateway
@@ -29,6 +35,10 @@ log = logging.getLogger(__name__)
 
 DEFAULT_INSTANCE = ROOT / "instance"
 DEALER_NUMBER = "+15550100000"
+DEALER_ZONE = "America/Chicago"
+# Texts per second while the story plays (the story is fast-forwarded; the demo itself
+# then sends at the usual pace of one a second).
+STORY_PACE = 200.0
 # The portal's demo logins (printed in the banner; the demo runs on loopback only).
 DEMO_ADMIN = ("admin@sunrise.example", "textpay-demo-admin")
 DEMO_STAFF = ("staff@sunrise.example", "textpay-demo-staff")
@@ -73,12 +83,13 @@ def demo_settings(port: int, stripe_url: str, database: Path) -> Settings:
     )
 
 
-def seed(today: date | None = None) -> None:
-    """Create the demo dealer, borrowers, accounts and their cards in the emulator."""
+def seed(today: date | None = None) -> int:
+    """Create the demo dealer, borrowers, accounts and their cards in the emulator;
+    the dealer's id."""
     with db.session_scope() as session:
         # The demo dealer runs alone: its money lands in the emulator's own account.
         dealer, _ = create_dealer(session, name="Sunrise Auto Sales", number=DEALER_NUMBER,
-                                  contact_phone="+15550100001", timezone="America/Chicago",
+                                  contact_phone="+15550100001", timezone=DEALER_ZONE,
                                   platform_stripe=True)
         today = today or dealer_today(dealer)  # "due today" is the dealer's today, not UTC's
         dealers_stripe = merchant.for_dealer(dealer)
@@ -103,6 +114,36 @@ def seed(today: date | None = None) -> None:
                     role="admin", password=DEMO_ADMIN[1])
         create_user(session, dealer_id=dealer.id, email=DEMO_STAFF[0], name="Sam Staff",
                     role="staff", password=DEMO_STAFF[1])
+        return dealer.id
+
+
+def seed_with_history() -> float:
+    """The demo's data: the dealer and its three borrowers created sixty days ago, and
+    the sixty days since played through the real code paths; the seconds it took."""
+    started = time.perf_counter()
+    zone = ZoneInfo(DEALER_ZONE)
+    now = clock.now_utc()
+    today = now.astimezone(zone).date()
+    first_morning = datetime.combine(today - timedelta(days=HISTORY_DAYS), datetime.min.time(),
+                                     tzinfo=zone).replace(hour=7)
+    # Today's reminders go at 10:00; a demo started earlier shows them already sent.
+    todays_wave = datetime.combine(today, datetime.min.time(), tzinfo=zone).replace(hour=10,
+                                                                                    minute=5)
+    end = max(now, todays_wave).astimezone(timezone.utc).replace(tzinfo=None)
+    with walked_clock(first_morning):
+        dealer_id = seed(today)
+        _set_pace(dealer_id, STORY_PACE)
+        play_history(dealer_id, DEALER_NUMBER, today, end)
+        _set_pace(dealer_id, 1.0)
+    number_limits.reset()  # the story's texts must not count against the real hour
+    return time.perf_counter() - started
+
+
+def _set_pace(dealer_id: int, per_second: float) -> None:
+    from bot.models import Dealer
+
+    with db.session_scope() as session:
+        session.get(Dealer, dealer_id).messages_per_second = per_second
 
 
 def _port_is_free(port: int) -> bool:
@@ -145,9 +186,12 @@ def _serve_demo(port: int, stripe_url: str, database: Path) -> None:
     settings = demo_settings(port, stripe_url, database)
     set_settings(settings)
     upgrade(settings.database_url)
-    seed()
     print("Loading the Rasa model...", flush=True)
     app = create_app(settings)
+    print(f"Playing {HISTORY_DAYS} days of Sunrise Auto Sales' history (reminders, replies, "
+          "payments, plans, promises, escalations)...", flush=True)
+    seconds = seed_with_history()
+    print(f"  done in {seconds:.1f} s", flush=True)
     print(f"\n  textpay demo: open http://127.0.0.1:{port}/  (Ctrl-C to stop)"
           f"\n  dealer portal: http://127.0.0.1:{port}/portal/login"
           f"\n    admin {DEMO_ADMIN[0]} / {DEMO_ADMIN[1]}"

@@ -59,3 +59,48 @@ def test_pay_50_then_yes_shows_the_receipt(demo_url):
         receipt.wait_for()
         assert "New balance: $1,150.00" in receipt.inner_text()
         assert "LN-1001" in page.locator("#account").inner_text()
+
+
+DEMO_BORROWERS = ("Dana Reyes (+15551230001)", "Miguel Torres (+15551230002)",
+                  "Jordan Lee (+15551230003)")
+
+
+def test_every_demo_thread_starts_with_the_reminder_that_borrower_received(demo_url):
+    with chromium_page() as page:
+        page.goto(demo_url)
+        for label in DEMO_BORROWERS:
+            page.get_by_label("Borrower").select_option(label=label)
+            first = page.locator("#thread li").first
+            first.wait_for()
+            assert first.get_attribute("class") == "outbound reminder", label
+            assert "Reply STOP" in first.inner_text() or "Responda STOP" in first.inner_text()
+
+
+def test_the_dashboard_tells_sixty_days_of_history(demo_url):
+    """Every tile and chart has data from the demo's history, the axis labels fit, and the
+    experiment shows; TEXTPAY_SCREENSHOTS=docs keeps the picture for the README."""
+    from bot.demo import DEMO_ADMIN
+
+    with chromium_page() as page:
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(demo_url + "portal/login")
+        page.get_by_label("Email").fill(DEMO_ADMIN[0])
+        page.get_by_label("Password").fill(DEMO_ADMIN[1])
+        page.get_by_role("button", name="Log in").click()
+        page.goto(demo_url + "portal/dashboard?days=30")
+        tiles = page.locator(".stat-tiles strong").all_inner_texts()
+        assert len(tiles) == 6 and "n/a" not in tiles and "$0.00" not in tiles
+        assert all(t not in ("0", "0.0%") for t in tiles), tiles
+        for chart in page.locator("svg.chart").all():
+            heights = chart.evaluate("c => [...c.querySelectorAll('rect')].map("
+                                     "r => r.getBBox().height + r.getBBox().width)")
+            assert any(h > 0 for h in heights), chart.get_attribute("id")
+            # Nothing drawn outside the picture (the "$2,000.00" axis labels were clipped).
+            assert chart.evaluate("c => Math.min(...[...c.querySelectorAll('text')].map("
+                                  "t => t.getBBox().x))") >= 0, chart.get_attribute("id")
+        experiment = page.locator("#experiments")
+        assert "Short or friendly" in experiment.inner_text()
+        assert "Friendly" in experiment.inner_text()
+        if os.environ.get("TEXTPAY_SCREENSHOTS") == "docs":
+            folder = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+            page.screenshot(path=str(folder / "dashboard-demo.png"), full_page=True)

@@ -72,6 +72,10 @@ def send_reminders(dealer_id: int | None, at: datetime, as_json: bool) -> None:
     click.echo(f"skipped: {skipped or 'none'}")
     if summary.deferred:
         click.echo(f"{summary.deferred} held for quiet hours go at the next allowed moment")
+    if summary.paced:
+        until = max(summary.paced)
+        click.echo(f"{sum(summary.paced.values())} held back so your team can keep up with "
+                   f"the replies; they go by {until:%Y-%m-%d %H:%M} UTC")
     if summary.held_texts_sent or summary.surveys:
         click.echo(f"also sent: {summary.held_texts_sent} texts held by quiet hours, "
                    f"{summary.surveys} survey questions")

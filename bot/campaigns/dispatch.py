@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
+from bot.campaigns import pacing
 from bot.campaigns.planner import CATCH_UP, WELCOME, Planned, insert_new
 from bot.clock import utcnow
 from bot.collection import pause_reason, pause_reasons, pause_reasons_of
@@ -28,7 +29,7 @@ from bot.db import session_scope
 from bot.localtime import local_today
 from bot.messaging.outbound import SendRefused, refusal, send_sms
 from bot.messaging.quiet_hours import inside, next_allowed, window, zones_for
-from bot.models import Account, Borrower, Dealer, Reminder, ReminderStatus
+from bot.models import Account, Borrower, Dealer, ExperimentVariant, Reminder, ReminderStatus
 from bot.sms_templates.templates import render_message
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ class Judgement:
 
     sendable: list[int] = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)
+    held: Counter = field(default_factory=Counter)  # paced to later hours: {hour: n}
 
 
 def _ready_rows(session: Session, dealer: Dealer, at: datetime, only: str | None,
@@ -155,6 +157,28 @@ def _decide(rows: list, dealer: Dealer, at: datetime, pauses: dict[int, str],
     return decisions
 
 
+def _pace(session: Session, dealer: Dealer, at: datetime, decisions: list) -> Counter:
+    """Hold the part of the wave the team could not answer now (bot/campaigns/pacing.py)
+    for later staffed hours; {hour: reminders held for it}."""
+    candidates = [i for i, (row, status, _reason, _when) in enumerate(decisions)
+                  if status == ReminderStatus.ENQUEUED and row.template != WELCOME]
+    plan = pacing.plan_for(session, dealer, at) if candidates else None
+    if plan is None:
+        return Counter()
+    start, end = window(dealer)
+
+    def allowed(row: object, moment: datetime) -> bool:
+        return inside(zones_for(row, dealer), start, end, moment)
+
+    held = pacing.spread(plan, [decisions[i][0] for i in candidates], at, allowed)
+    by_hour: Counter = Counter()
+    for position, hour in held.items():
+        index = candidates[position]
+        decisions[index] = (decisions[index][0], ReminderStatus.DEFERRED, pacing.PACED, hour)
+        by_hour[hour] += 1
+    return by_hour
+
+
 def _record_existing(session: Session, decisions: list) -> list[int]:
     """Write the decisions on rows already in the database; the enqueued ids."""
     by_outcome: dict[tuple, list[int]] = {}
@@ -210,6 +234,7 @@ def judge_ready(session: Session, dealer: Dealer, at: datetime, only: str | None
     welcomes = any(row.template == WELCOME for row in stored)
     decisions = _decide(rows, dealer, at, pauses, _sent_this_week(session, dealer, at),
                         _welcomed_borrowers(session, dealer) if welcomes else set())
+    judgement.held = _pace(session, dealer, at, decisions)
     for _row, status, reason, _when in decisions:
         if status != ReminderStatus.ENQUEUED:
             judgement.skipped[reason] += 1
@@ -251,7 +276,10 @@ def send_one(session: Session, reminder: Reminder, at: datetime) -> str:
     if reason is not None:
         reminder.status, reminder.reason = ReminderStatus.SKIPPED, reason
         return reason
-    text = render_message(session, dealer, account, reminder.template, borrower.language, today)
+    variant = session.get(ExperimentVariant, reminder.variant_id) if reminder.variant_id \
+        else None
+    text = render_message(session, dealer, account, reminder.template, borrower.language, today,
+                          body=variant.body(borrower.language) if variant else None)
     kind = "welcome" if reminder.template == WELCOME else "reminder"
     try:
         message = send_sms(session, borrower, text, kind=kind, account_id=account.id, at=at,

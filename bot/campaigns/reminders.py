@@ -23,9 +23,10 @@ from sqlalchemy.orm import Session
 
 from bot import jobs
 from bot.campaigns.dispatch import judge_ready, send_batch
+from bot.campaigns.experiments import assign_variants
 from bot.campaigns.planner import due_steps, fill_phone_zones
 from bot.campaigns.survey import ask_due_surveys
-from bot.clock import utcnow
+from bot.clock import iso_utc, utcnow
 from bot.messaging.outbound import send_deferred
 from bot.models import Dealer
 
@@ -44,6 +45,8 @@ class ReminderSummary:
     enqueued: int = 0
     held_texts_sent: int = 0
     surveys: int = 0
+    paced: Counter = field(default_factory=Counter)  # held for the team: {hour: n}
+    variants: Counter = field(default_factory=Counter)  # experiments: {(kind, label): n}
 
     @property
     def deferred(self) -> int:
@@ -59,8 +62,21 @@ class ReminderSummary:
         self.skipped.update(result.get("skipped", {}))
 
     def as_json(self) -> dict[str, Any]:
-        """The contract's summary: `{"sent": N, "skipped": {"<reason>": N, ...}}`."""
-        return {"sent": self.sent, "skipped": dict(sorted(self.skipped.items()))}
+        """The contract's summary: `{"sent": N, "skipped": {"<reason>": N, ...}}`, plus,
+        when they apply, `held_back` (paced to the team: how many, until when, per hour)
+        and `variants` (experiments: reminders per kind and variant)."""
+        summary: dict[str, Any] = {"sent": self.sent,
+                                   "skipped": dict(sorted(self.skipped.items()))}
+        if self.paced:
+            summary["held_back"] = {
+                "paced": sum(self.paced.values()), "until": iso_utc(max(self.paced)),
+                "by_hour": {iso_utc(hour): n for hour, n in sorted(self.paced.items())}}
+        if self.variants:
+            by_kind: dict[str, dict[str, int]] = {}
+            for (kind, label), n in sorted(self.variants.items()):
+                by_kind.setdefault(kind, {})[label] = n
+            summary["variants"] = by_kind
+        return summary
 
 
 @contextmanager
@@ -92,6 +108,8 @@ def plan_and_judge(session: Session, dealer: Dealer, at: datetime,
     summary.planned += len(planned)
     judgement = judge_ready(session, dealer, at, planned=planned)
     summary.skipped.update(judgement.skipped)
+    summary.paced.update(judgement.held)
+    summary.variants.update(assign_variants(session, dealer, at))
     session.commit()  # workers (or inline batches) read these rows from their own sessions
     ids = judgement.sendable
     summary.enqueued += len(ids)

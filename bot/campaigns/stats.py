@@ -9,7 +9,6 @@ the dealer's local days.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import Counter, defaultdict
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
@@ -18,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.campaigns.attribution import ATTRIBUTION, reminder_outcomes
 from bot.campaigns.planner import WELCOME
 from bot.models import (
     Account,
@@ -36,7 +36,6 @@ from bot.models import (
     SurveyResponse,
 )
 
-ATTRIBUTION = timedelta(days=3)
 MAX_DAYS = 366
 EARLIEST_DAY, LATEST_DAY = date(2000, 1, 1), date(2100, 12, 31)
 
@@ -67,14 +66,6 @@ class _Range:
         return [self.start + timedelta(days=n) for n in range((self.end - self.start).days + 1)]
 
 
-def _followed(times: list[datetime], after: datetime) -> datetime | None:
-    """The first moment in sorted `times` within ATTRIBUTION after `after`."""
-    index = bisect_left(times, after)
-    if index < len(times) and times[index] <= after + ATTRIBUTION:
-        return times[index]
-    return None
-
-
 def _ledger_payments(session: Session, dealer: Dealer, span: _Range) -> list:
     return session.execute(
         select(LedgerEntry.account_id, LedgerEntry.amount_cents, LedgerEntry.created_at,
@@ -84,13 +75,6 @@ def _ledger_payments(session: Session, dealer: Dealer, span: _Range) -> list:
         .where(Account.dealer_id == dealer.id, LedgerEntry.kind == "payment",
                LedgerEntry.created_at >= span.lo, LedgerEntry.created_at < span.hi)
     ).all()
-
-
-def _times_by(rows: list, key: str) -> dict[int, list[datetime]]:
-    grouped: dict[int, list[datetime]] = defaultdict(list)
-    for row in rows:
-        grouped[getattr(row, key)].append(row.at)
-    return {k: sorted(v) for k, v in grouped.items()}
 
 
 def _reminder_rows(session: Session, dealer: Dealer, span: _Range) -> list:
@@ -107,30 +91,12 @@ def _reminder_rows(session: Session, dealer: Dealer, span: _Range) -> list:
 def _campaign(session: Session, dealer: Dealer, span: _Range, payments: list) -> dict:
     """Reminders sent and what followed them, overall, per template, language and day."""
     reminders = _reminder_rows(session, dealer, span)
-    until = span.hi + ATTRIBUTION
-    replies = _times_by(session.execute(
-        select(Message.borrower_id, Message.created_at.label("at")).where(
-            Message.dealer_id == dealer.id, Message.direction == "inbound",
-            Message.created_at >= span.lo, Message.created_at < until)).all(), "borrower_id")
-    opt_outs = _times_by(session.execute(
-        select(Borrower.id.label("borrower_id"), Borrower.opted_out_at.label("at")).where(
-            Borrower.dealer_id == dealer.id, Borrower.opted_out_at >= span.lo,
-            Borrower.opted_out_at < until)).all(), "borrower_id")
-    paid: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
-    for entry in payments:
-        paid[entry.account_id].append((entry.created_at, -entry.amount_cents))
+    outcomes = reminder_outcomes(session, dealer.id, reminders, span.lo,
+                                 span.hi + ATTRIBUTION, payments)
     groups: dict[str, dict[str, Counter]] = {"by_template": defaultdict(Counter),
                                              "by_language": defaultdict(Counter),
                                              "by_day": defaultdict(Counter)}
-    for row in reminders:
-        outcome = Counter(sent=1)
-        outcome["replies"] = int(_followed(replies.get(row.borrower_id, []), row.sent_at)
-                                 is not None)
-        outcome["opt_outs"] = int(_followed(opt_outs.get(row.borrower_id, []), row.sent_at)
-                                  is not None)
-        after = [cents for at, cents in paid.get(row.account_id, [])
-                 if row.sent_at <= at <= row.sent_at + ATTRIBUTION]
-        outcome["payments"], outcome["collected_cents"] = len(after), sum(after)
+    for row, outcome in zip(reminders, outcomes, strict=True):
         for name, key in (("by_template", row.template), ("by_language", row.language),
                           ("by_day", span.day(row.sent_at).isoformat())):
             groups[name][key].update(outcome)

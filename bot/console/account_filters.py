@@ -7,10 +7,10 @@ tens of thousands of accounts.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 from sqlalchemy.sql import ColumnElement, Select
 
 from bot.models import Account, Borrower, Dispute, Plan, PlanStatus, Promise
@@ -110,3 +110,42 @@ def find_accounts(session: Session, dealer_id: int, today: date, *, search: str 
     page = min(max(1, page), max(1, -(-total // PAGE_SIZE)))
     rows = session.execute(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     return AccountPage([(a, b) for a, b in rows], total, page)
+
+
+STATUSES = {"open": "Something is still owed", "paid_off": "Nothing is owed"}
+MAX_API_PAGE = 200
+
+
+@dataclass(frozen=True)
+class AccountSlice:
+    """One page of accounts for the API: the rows, and the id to continue after."""
+
+    rows: list[Account]
+    next_after: int | None
+
+
+def accounts_after(session: Session, dealer_id: int, today: date, *, after: int = 0,
+                   limit: int = PAGE_SIZE, segment: str | None = None,
+                   status: str | None = None,
+                   updated_since: datetime | None = None) -> AccountSlice:
+    """The dealer's accounts with ids above `after`, in id order (a cursor that stays
+    right while accounts are added or changed), filtered by segment, status (open /
+    paid_off) and change time (the account or its borrower, naive UTC)."""
+    query = (select(Account).join(Borrower, Borrower.id == Account.borrower_id)
+             .where(Account.dealer_id == dealer_id, Account.id > after))
+    if segment:
+        query = query.where(segment_condition(segment, today))
+    if status == "open":
+        query = query.where(Account.balance_cents > 0)
+    elif status == "paid_off":
+        query = query.where(Account.balance_cents <= 0)
+    if updated_since is not None:
+        query = query.where(or_(Account.updated_at >= updated_since,
+                                Borrower.updated_at >= updated_since))
+    limit = max(1, min(limit, MAX_API_PAGE))
+    rows = list(session.execute(
+        query.options(contains_eager(Account.borrower)).order_by(Account.id).limit(limit + 1)
+    ).scalars().unique())
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return AccountSlice(rows, rows[-1].id if more else None)

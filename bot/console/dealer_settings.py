@@ -105,6 +105,14 @@ def sending(form: Mapping[str, str]) -> dict[str, object]:
             "reminder_cap_per_week": _integer(form, "reminder_cap_per_week", 1, 14)}
 
 
+def team(form: Mapping[str, str]) -> dict[str, object]:
+    """Who answers escalations, for pacing reminder waves (bot/campaigns/pacing.py): how
+    many people (0: waves are not paced) and how many escalations one handles an hour."""
+    people = _integer(form, "escalation_staff", 0, 500)
+    return {"escalation_staff": people or None,
+            "escalations_per_staff_hour": _integer(form, "escalations_per_staff_hour", 1, 60)}
+
+
 def plan_rules(form: Mapping[str, str], frequencies: list[str]) -> dict[str, object]:
     """What the bot may offer when a borrower asks to split a payment, and promise limits."""
     chosen = [f for f in FREQUENCIES if f in frequencies]

@@ -12,11 +12,13 @@ from bot.models.campaign import (
 from bot.models.dealer import ApiKey, Dealer, DealerNumber
 from bot.models.dispute import Dispute, PaymentClaim
 from bot.models.escalation import Escalation, EscalationReason, EscalationStatus
+from bot.models.experiment import Experiment, ExperimentAllocation, ExperimentVariant
 from bot.models.link import SecureLink
 from bot.models.message import ConversationState, Message
-from bot.models.payment import LedgerEntry, Payment, PaymentStatus
+from bot.models.payment import ConfirmationCounter, LedgerEntry, Payment, PaymentStatus
 from bot.models.plan import Installment, Plan, PlanStatus
 from bot.models.platform_customer import PlatformCustomer
+from bot.models.policy import PolicyAnswer
 from bot.models.promise import Promise
 from bot.models.stripe_event import StripeEvent
 from bot.models.user import AuditEntry, CallLog, User
@@ -28,6 +30,7 @@ __all__ = [
     "Base",
     "Borrower",
     "CallLog",
+    "ConfirmationCounter",
     "ConversationState",
     "Dealer",
     "DealerNumber",
@@ -35,6 +38,9 @@ __all__ = [
     "Escalation",
     "EscalationReason",
     "EscalationStatus",
+    "Experiment",
+    "ExperimentAllocation",
+    "ExperimentVariant",
     "Installment",
     "LedgerEntry",
     "Message",
@@ -45,6 +51,7 @@ __all__ = [
     "Plan",
     "PlanStatus",
     "PlatformCustomer",
+    "PolicyAnswer",
     "Promise",
     "Reminder",
     "ReminderStatus",

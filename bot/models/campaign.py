@@ -84,6 +84,8 @@ class Reminder(Timestamped, Base):
     message_id = Column(ForeignKey("messages.id", ondelete="SET NULL"))
     sent_at = Column(DateTime, index=True)
     attempts = Column(Integer, nullable=False, default=0)  # sends tried (capped)
+    # The experiment variant whose wording this reminder carries (None: the template).
+    variant_id = Column(ForeignKey("experiment_variants.id", ondelete="SET NULL"), index=True)
 
 
 class SurveyResponse(Timestamped, Base):

@@ -50,6 +50,12 @@ class Dealer(Timestamped, Base):
     business_hours = Column(String(120), nullable=False, default="Mon-Fri 09:00-18:00")
     response_target_minutes = Column(Integer, nullable=False, default=60)
     quick_replies = Column(JSON, nullable=False, default=list)
+    # Pacing reminder waves to the team (bot/campaigns/pacing.py): how many people answer
+    # escalations in business hours (None: waves are not paced), and how many
+    # escalations one of them handles in an hour.
+    escalation_staff = Column(Integer)
+    escalations_per_staff_hour = Column(Integer, nullable=False, default=4,
+                                        server_default="4")
     survey_enabled = Column(Boolean, nullable=False, default=False)
     # Whose Stripe account the dealer's money lands in (bot/payments/merchant.py): its
     # connected account (Stripe Connect, acct_...); else the deployment's own account,

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, text
+from sqlalchemy import (
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import relationship
 
 from bot.models.base import Base, Timestamped
@@ -40,6 +49,10 @@ class Payment(Timestamped, Base):
     """One attempt to charge the card on file for an account."""
 
     __tablename__ = "payments"
+    __table_args__ = (
+        UniqueConstraint("dealer_id", "confirmation_number",
+                         name="uq_payments_dealer_confirmation"),
+    )
 
     dealer_id = Column(ForeignKey("dealers.id", ondelete="CASCADE"), nullable=False, index=True)
     account_id = Column(ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True)
@@ -62,13 +75,27 @@ class Payment(Timestamped, Base):
     refunded_cents = Column(Integer, nullable=False, default=0, server_default="0")
     # The card holder disputed the charge with their bank (charge.dispute.created).
     disputed_at = Column(DateTime)
+    # The dealer's next number, given when (and only when) the payment succeeds.
+    confirmation_number = Column(Integer)
 
     account = relationship("Account", back_populates="payments")
 
     @property
     def confirmation_code(self) -> str:
-        """The number a borrower can quote to staff: TP + the payment id."""
-        return f"TP{self.id:06d}"
+        """The number a borrower can quote to staff: TP + the dealer's confirmation number
+        ("" until the payment has succeeded)."""
+        if self.confirmation_number is None:
+            return ""
+        return f"TP{self.confirmation_number:06d}"
+
+
+class ConfirmationCounter(Base):
+    """The last confirmation number a dealer gave out (payments that succeeded)."""
+
+    __tablename__ = "confirmation_counters"
+
+    dealer_id = Column(ForeignKey("dealers.id", ondelete="CASCADE"), primary_key=True)
+    last_number = Column(Integer, nullable=False, default=0, server_default="0")
 
 
 class LedgerEntry(Timestamped, Base):

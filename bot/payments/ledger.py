@@ -8,10 +8,35 @@ posted once, and a refund reported twice is added back once.
 from __future__ import annotations
 
 from sqlalchemy import case, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.clock import utcnow
-from bot.models import Account, LedgerEntry, Payment, PaymentStatus
+from bot.models import Account, ConfirmationCounter, LedgerEntry, Payment, PaymentStatus
+
+
+def _next_confirmation_number(session: Session, dealer_id: int) -> int:
+    """The dealer's next confirmation number, in the caller's transaction.
+
+    The UPDATE locks the dealer's counter row until the transaction ends, so two
+    payments succeeding at once get consecutive numbers, and a transaction that
+    rolls back takes its number back with it: no gaps, no repeats.
+    """
+    counter = ConfirmationCounter.__table__
+    for _attempt in range(2):
+        moved = session.execute(
+            update(counter).where(counter.c.dealer_id == dealer_id)
+            .values(last_number=counter.c.last_number + 1))
+        if moved.rowcount == 1:
+            return session.execute(select(counter.c.last_number)
+                                   .where(counter.c.dealer_id == dealer_id)).scalar_one()
+        # The dealer's first payment: start its counter (a racing first one is fine).
+        dialect = session.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        session.execute(insert(counter).values(dealer_id=dealer_id, last_number=0)
+                        .on_conflict_do_nothing())
+    raise RuntimeError(f"no confirmation counter for dealer {dealer_id}")
 
 
 def record_payment(session: Session, payment: Payment) -> bool:
@@ -53,6 +78,11 @@ def record_payment(session: Session, payment: Payment) -> bool:
             description=f"Card payment {payment.stripe_payment_intent_id or ''}".strip(),
         )
     )
+    # Last, so the counter row is locked for as short a time as possible.
+    session.execute(
+        update(Payment).where(Payment.id == payment.id)
+        .values(confirmation_number=_next_confirmation_number(session, payment.dealer_id))
+        .execution_options(synchronize_session=False))
     session.flush()
     session.refresh(payment)
     account = session.get(Account, payment.account_id)

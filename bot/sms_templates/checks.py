@@ -81,6 +81,19 @@ def message_warnings(mode: str, text: str, written: str | None = None) -> list[s
     return warnings
 
 
+def compliance_problems(mode: str, text: str) -> list[str]:
+    """What keeps a text out of a reminder experiment: no way to opt out (a collection
+    agency's texts get one added, so only a first-party text can lack it), a reply word
+    that would opt the borrower out, or a link shortener that carriers filter."""
+    problems = []
+    if mode != compliance.THIRD_PARTY and not compliance.has_opt_out(text):
+        problems.append("no opt-out instruction (e.g. Reply STOP to opt out)")
+    for problem in (_shortener_warning(text), _opt_out_prompt_warning(text)):
+        if problem:
+            problems.append(problem)
+    return problems
+
+
 def preview_result(mode: str, text: str, written: str | None = None) -> dict[str, Any]:
     """`{"text", "segments", "encoding", "warnings"}` for a text as it will be sent."""
     info = count_segments(text)

@@ -256,16 +256,18 @@ def reset_template(session: Session, dealer: Dealer, kind: str, language: str) -
 
 
 def render_message(session: Session, dealer: Dealer, account: Account, kind: str,
-                   language: str, today: date, payment: Any = None) -> str:
+                   language: str, today: date, payment: Any = None,
+                   body: str | None = None) -> str:
     """The text of a `kind` message for an account (the sender finishes it with the
-    notices it must carry, bot/messaging/outbound.py).
+    notices it must carry, bot/messaging/outbound.py); `body` overrides the dealer's
+    template (an experiment's variant).
 
     Should the dealer's saved template fail on real values, the shipped
     default goes instead: a borrower never gets a broken text, or none.
     """
     context = build_context(dealer, account.borrower, account, language, today, payment)
     try:
-        text = _render(template_body(session, dealer, kind, language), context)
+        text = _render(body or template_body(session, dealer, kind, language), context)
     except TemplateError as error:
         log.warning("dealer %s template %s/%s failed (%s); sending the default",
                     dealer.id, kind, language, error)

@@ -35,6 +35,8 @@ VARIABLES: dict[str, str] = {
     "paid_on_time": "Receipts: true when paid on or before the due date",
     "opt_out": "The opt-out instruction (Reply STOP to opt out.)",
     "disclosure": "The debt-collector disclosure (agencies)",
+    "on_time_reward": "Your reward for paying on time, as you wrote it in your payment "
+                      "policy (empty if none)",
 }
 
 
@@ -48,6 +50,14 @@ def friendly_date(value: date | None, language: str) -> str:
 
 def _card_phrase(brand: str | None, last4: str | None, language: str) -> str:
     return reply("card_phrase", language, brand=brand or "card", last4=last4 or "----")
+
+
+def _policy_text(dealer: Dealer, topic: str, language: str) -> str:
+    """The dealer's own answer on a payment-policy topic (bot/sms_templates/policy.py)."""
+    for row in getattr(dealer, "policy_answers", None) or ():
+        if row.topic == topic and row.language == language:
+            return row.answer
+    return ""
 
 
 def build_context(dealer: Dealer, borrower: Borrower, account: Account, language: str,
@@ -76,6 +86,7 @@ def build_context(dealer: Dealer, borrower: Borrower, account: Account, language
         "paid_on_time": bool(payment is not None and (due is None or today <= due)),
         "opt_out": compliance.opt_out_instruction(language),
         "disclosure": compliance.disclosure(language),
+        "on_time_reward": _policy_text(dealer, "on_time_reward", language),
     }
 
 

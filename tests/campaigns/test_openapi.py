@@ -38,6 +38,44 @@ def test_the_description_and_the_reference_page_are_served(client, live_server):
     assert "invalid_template" in page.text and "offset_days" in page.text
 
 
+def test_the_reference_page_reads_as_prose(client):
+    """Code shows as code (no raw backticks) and every parameter and field says what it is."""
+    from html.parser import HTMLParser
+
+    class Cells(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.rows: list[list[str]] = []
+            self.text: list[str] = []
+            self._cell: list[str] | None = None
+
+        def handle_starttag(self, tag: str, attrs: list) -> None:
+            if tag == "tr":
+                self.rows.append([])
+            elif tag == "td":
+                self._cell = []
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "td" and self._cell is not None:
+                self.rows[-1].append("".join(self._cell).strip())
+                self._cell = None
+
+        def handle_data(self, data: str) -> None:
+            self.text.append(data)
+            if self._cell is not None:
+                self._cell.append(data)
+
+    page = client.get("/api/v1/docs")
+    html = page.get_data(as_text=True)
+    cells = Cells()
+    cells.feed(html)
+    assert "`" not in "".join(cells.text)
+    assert "<code>next_cursor</code>" in html and "<code>invalid_experiment</code>" in html
+    field_rows = [row for row in cells.rows if len(row) >= 4]  # parameters and fields
+    assert len(field_rows) > 100
+    assert [row[0] for row in field_rows if not row[-1]] == []
+
+
 @pytest.fixture
 def api_schema(live_server, seeded_shop):
     from schemathesis.config._auth import OpenAPIAuthConfig

@@ -116,10 +116,47 @@ def test_saving_an_invalid_template_shows_the_error_inline(as_admin, portal):
                      {"body": "Hi {{ nickname }}! Reply STOP to opt out."})
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "unknown variable: nickname" in page
+    assert "Line 1: there is no variable called nickname." in page  # in plain words
     assert ">Hi {{ nickname }}! Reply STOP to opt out.</textarea>" in page  # kept for fixing
+    assert "41 characters in the template" in page  # still counted while wrong
     with db.session_scope() as session:
         assert session.query(MessageTemplate).count() == 0
+
+
+@pytest.mark.parametrize(("body", "words"), [
+    ("Hi {{ first name }}!\nReply STOP to opt out.",
+     "Line 1: a {{ … }} should hold one variable name, like {{ first_name }}."),
+    ("Hi {{ first_name }}!\n{% if days_overdue %}You are late. Reply STOP to opt out.",
+     "Line 2: an {% if %} is never closed: put {% endif %} after the words it decides on."),
+    ("Hi!\nReply STOP.\n{{ balance|replace('$', '') }}", "Line 3: the filter |replace"),
+    ("Hi {{ first_nme }}", "Line 1: there is no variable called first_nme. Did you mean "
+                           "first_name?"),
+])
+def test_template_errors_are_explained_in_plain_words_at_their_line(as_admin, body, words):
+    response = as_admin.post("/portal/templates/preview", json={"body": body},
+                             headers={"X-CSRFToken": token(as_admin)})
+    assert response.status_code == 400
+    assert response.json["error"].startswith(words)
+    assert "expected token" not in response.json["error"]
+    line = response.json["error_line"]
+    assert response.json["error_line_text"] == body.splitlines()[line - 1].strip()
+    assert response.json["characters"] == len(body) and response.json["text"] == ""
+
+
+def test_restoring_the_built_in_text(as_admin, portal):
+    own = "Hi {{ first_name }}, pay today. Reply STOP to opt out."
+    _post(as_admin, "/portal/templates/reminder_due/en", {"body": own})
+    page = as_admin.get("/portal/templates/reminder_due/en").get_data(as_text=True)
+    assert own in page and "Restore the built-in text" in page
+    restored = _post(as_admin, "/portal/templates/reminder_due/en/reset", {})
+    assert restored.status_code == 302
+    page = as_admin.get("/portal/templates/reminder_due/en").get_data(as_text=True)
+    assert "the built-in text is back" in page and own not in page
+    assert "is due today" in page  # the shipped text is shown again
+    with db.session_scope() as session:
+        assert session.query(MessageTemplate).count() == 0
+        latest = next(iter(entries(session, portal.world.dealer_id)))
+        assert latest.action == "template_reset"
 
 
 def test_saving_a_template_and_previewing_it_on_an_account(as_admin, portal):

@@ -136,17 +136,24 @@ def test_template_preview_and_counter_follow_typing(page, base_url, portal):
     body.fill("Hi {{ first_name }} 🚗 " + "x" * 70)
     page.locator("#template-counter", has_text="2 segments · UCS-2").wait_for()
 
-    body.fill("Hi {{ nickname }}, pay today. Reply STOP to opt out.")
+    wrong = "Hi {{ nickname }}, pay today.\nReply STOP to opt out."
+    body.fill(wrong)
     error = page.locator("#template-error")
-    error.filter(has_text="unknown variable: nickname").wait_for()
+    error.filter(has_text="Line 1: there is no variable called nickname.").wait_for()
+    assert page.locator("#template-error-line").inner_text() == "Hi {{ nickname }}, pay today."
+    page.locator("#template-counter",  # counted while the error shows, not "0 characters"
+                 has_text=f"{len(wrong)} characters in the template").wait_for()
     assert page.get_by_label("Template").get_attribute("aria-invalid") == "true"
     page.get_by_role("button", name="Save template").click()
-    assert "unknown variable: nickname" in page.locator("#template-error").inner_text()
+    assert "no variable called nickname" in page.locator("#template-error").inner_text()
 
     body = page.get_by_label("Template")
     body.fill("Hi {{ first_name }}, {{ amount_due }} is due. Reply STOP to opt out.")
     page.get_by_role("button", name="Save template").click()
     page.get_by_text("Reminder: due today (English) saved.").wait_for()
+    page.get_by_role("button", name="Restore the built-in text").click()
+    page.get_by_text("the built-in text is back").wait_for()
+    assert "is due today" in page.get_by_label("Template").input_value()
 
 
 def test_csv_import_shows_progress_and_the_rows_it_refused(page, base_url, portal, tmp_path):
@@ -193,6 +200,8 @@ SCREENS = (
     ("template-editor", "/portal/templates/reminder_due/en?account_id={account}", ADMIN),
     ("settings", "/portal/settings", ADMIN),
     ("audit-log", "/portal/audit", ADMIN),
+    ("experiments", "/portal/experiments", ADMIN),
+    ("payment-policy", "/portal/policy", ADMIN),
 )
 PHONE_SCREENS = ("queue", "conversation", "call-list", "accounts", "dashboard")
 LIVE_SCREENS = ("queue", "conversation")

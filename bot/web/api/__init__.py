@@ -107,6 +107,7 @@ def json_body() -> dict:
 from bot.web.api import (  # noqa: E402,F401 - registers the routes
     accounts,
     escalations,
+    experiments,
     imports,
     openapi,
     payments,

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from flask import g, jsonify
+import base64
+import binascii
+
+from flask import g, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from bot.accounts import AccountInputError, account_json, create_account, parse_account
 from bot.campaigns.welcome import after_creation
+from bot.clock import parse_instant
+from bot.console.account_filters import (
+    MAX_API_PAGE,
+    PAGE_SIZE,
+    SEGMENTS,
+    STATUSES,
+    accounts_after,
+)
+from bot.localtime import dealer_today
 from bot.models import Account
 from bot.web.api import MAX_ID, ApiError, api, json_body
 
@@ -35,6 +47,59 @@ def create() -> ResponseReturnValue:
     g.db.commit()
     after_creation(g.dealer.id, [account.id])
     return jsonify(account_json(account)), 201
+
+
+def _cursor(raw: str | None) -> int:
+    """The id a cursor continues after (opaque to callers; 0 starts from the beginning)."""
+    if not raw:
+        return 0
+    try:
+        text = base64.urlsafe_b64decode(raw.encode("ascii") + b"=" * (-len(raw) % 4))
+        kind, _, value = text.decode("ascii").partition(":")
+        after = int(value)
+    except (ValueError, UnicodeError, binascii.Error):
+        kind, after = "", -1
+    if kind != "after" or not 0 < after <= MAX_ID:
+        raise ApiError(400, "invalid_request", "cursor is not one this API gave out")
+    return after
+
+
+def _next_cursor(after: int | None) -> str | None:
+    if after is None:
+        return None
+    return base64.urlsafe_b64encode(f"after:{after}".encode()).decode().rstrip("=")
+
+
+def _choice(name: str, allowed: dict) -> str | None:
+    value = request.args.get(name) or None
+    if value is not None and value not in allowed:
+        raise ApiError(400, "invalid_request", f"{name} must be one of {', '.join(allowed)}")
+    return value
+
+
+def _limit() -> int:
+    raw = request.args.get("limit") or str(PAGE_SIZE)
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_API_PAGE:
+        raise ApiError(400, "invalid_request", f"limit must be from 1 to {MAX_API_PAGE}")
+    return int(raw)
+
+
+@api.get("/accounts")
+def list_accounts() -> ResponseReturnValue:
+    """The dealer's accounts in id order, a page at a time, filtered by segment, status
+    and change time; `next_cursor` fetches the next page (null on the last)."""
+    since = request.args.get("updated_since") or None
+    try:
+        updated_since = parse_instant(since).replace(tzinfo=None) if since else None
+    except ValueError:
+        raise ApiError(400, "invalid_request", "updated_since must be an ISO 8601 moment "
+                       "like 2026-12-01T00:00:00Z") from None
+    page = accounts_after(g.db, g.dealer.id, dealer_today(g.dealer),
+                          after=_cursor(request.args.get("cursor")), limit=_limit(),
+                          segment=_choice("segment", SEGMENTS),
+                          status=_choice("status", STATUSES), updated_since=updated_since)
+    return jsonify(accounts=[account_json(a) for a in page.rows],
+                   next_cursor=_next_cursor(page.next_after))
 
 
 @api.get("/accounts/<int:account_id>")

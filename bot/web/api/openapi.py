@@ -7,6 +7,7 @@ every /api/v1 route is in it, and schemathesis checks the app against it.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import yaml
 from flask import Response, jsonify, render_template
 from flask.typing import ResponseReturnValue
+from markupsafe import Markup, escape
 
 from bot.web.api import PUBLIC_ENDPOINTS, api
 
@@ -33,6 +35,15 @@ def openapi_spec() -> dict[str, Any]:
 def openapi_json() -> ResponseReturnValue:
     """The OpenAPI 3 description of every /api/v1 route."""
     return jsonify(openapi_spec())
+
+
+_CODE = re.compile(r"`([^`]+)`")
+
+
+def prose(text: str | None) -> Markup:
+    """A description as HTML: escaped, with `code` spans shown as code."""
+    escaped = str(escape(text or ""))
+    return Markup(_CODE.sub(r"<code>\1</code>", escaped))  # noqa: S704 - escaped above
 
 
 def _resolve(node: Any) -> Any:
@@ -105,5 +116,5 @@ def reference() -> ResponseReturnValue:
     """A readable reference of the API, from the same description."""
     spec = openapi_spec()
     html = render_template("api/reference.html", info=spec["info"], operations=_operations(),
-                           type_of=_type_of)
+                           type_of=_type_of, prose=prose)
     return Response(html, mimetype="text/html")

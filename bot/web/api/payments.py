@@ -21,6 +21,7 @@ def payment_json(payment: Payment) -> dict:
         "status": payment.status,
         "source": payment.source,
         "stripe_payment_intent_id": payment.stripe_payment_intent_id,
+        "confirmation": payment.confirmation_code or None,
         "created_at": iso_utc(payment.created_at),
     }
 

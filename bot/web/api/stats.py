@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from flask import g, jsonify, request
 from flask.typing import ResponseReturnValue
 
+from bot.campaigns.experiments import experiments_json
 from bot.campaigns.stats import dealer_stats
 from bot.localtime import dealer_today
 from bot.web.api import ApiError, api
@@ -30,6 +31,8 @@ def stats() -> ResponseReturnValue:
     end = _date("to", dealer_today(g.dealer))
     start = _date("from", end - timedelta(days=DEFAULT_DAYS - 1))
     try:
-        return jsonify(dealer_stats(g.db, g.dealer, start, end))
+        results = dealer_stats(g.db, g.dealer, start, end)
     except ValueError as error:
         raise ApiError(400, "invalid_request", str(error)) from None
+    # Experiments are judged over their whole life, not the range (see the description).
+    return jsonify({**results, "experiments": experiments_json(g.db, g.dealer)})

@@ -55,6 +55,8 @@ def register(app: Flask) -> None:
         console_actions,
         dashboard,
         events,
+        experiments,
+        policy,
         settings,
         stripe_connect,
         templates_editor,

@@ -6,11 +6,14 @@ tooltip and a screen-reader label); the page also shows the numbers as a table.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 from markupsafe import Markup, escape
 
 BAR = "#0b5cad"
+# Widest character of the charts' 12px labels (digits, "$", ","), in pixels, rounded up.
+CHARACTER_WIDTH = 7.5
 GRID = "#c9d0d8"
 Point = tuple[str, float]
 
@@ -38,9 +41,11 @@ def column_chart(points: Sequence[Point], *, title: str, chart_id: str,
                  fmt: Callable[[float], str] = str, width: int = 480,
                  height: int = 220, label_every: int = 1) -> Markup:
     """Vertical bars over labelled columns (e.g. money collected per day)."""
-    left, bottom, top = 64, 28, 12
-    plot_w, plot_h = width - left - 8, height - bottom - top
     peak = _nice_ceiling(max((v for _, v in points), default=0))
+    # The axis labels ("$2,000.00") are right-aligned against the plot: leave them room.
+    widest = max(len(fmt(peak * fraction)) for fraction in (0, 0.5, 1))
+    left, bottom, top = 14 + math.ceil(widest * CHARACTER_WIDTH), 28, 12
+    plot_w, plot_h = width - left - 8, height - bottom - top
     parts = _open(title, width, height, chart_id)
     for fraction in (0, 0.5, 1):
         y = top + plot_h * (1 - fraction)

@@ -8,6 +8,7 @@ from datetime import timedelta
 from flask import g, render_template, request
 from flask.typing import ResponseReturnValue
 
+from bot.campaigns.experiments import experiments_json
 from bot.campaigns.stats import dealer_stats
 from bot.web.portal import bp
 from bot.web.portal.charts import bar_chart, column_chart
@@ -64,4 +65,5 @@ def dashboard() -> ResponseReturnValue:
     stats = dealer_stats(g.db, g.dealer, end - timedelta(days=days - 1), end)
     return render_template("portal/dashboard.html", stats=stats, charts=_charts(stats),
                            days=days, periods=PERIODS, percent=percent, kinds=KIND_LABELS,
-                           reasons=REASONS, outcome_mix=_outcome_mix(stats))
+                           reasons=REASONS, outcome_mix=_outcome_mix(stats),
+                           experiments=experiments_json(g.db, g.dealer))

@@ -24,6 +24,7 @@ from bot.wording.compliance import COLLECTOR_MODES
 SECTIONS: dict[str, Callable[[], dict[str, object]]] = {
     "general": lambda: dealer_settings.general(request.form),
     "sending": lambda: dealer_settings.sending(request.form),
+    "team": lambda: dealer_settings.team(request.form),
     "plans": lambda: dealer_settings.plan_rules(request.form,
                                                 request.form.getlist("plan_frequencies")),
 }

@@ -10,12 +10,15 @@ from sqlalchemy import select
 
 from bot.audit import record
 from bot.models import Account, MessageTemplate
+from bot.sms_templates.explain import Problem, explain
 from bot.sms_templates.templates import (
     KINDS,
     LANGUAGES,
     TemplateError,
     preview,
+    reset_template,
     save_template,
+    stored_template,
     template_body,
 )
 from bot.sms_templates.variables import VARIABLES
@@ -48,16 +51,28 @@ def _account_id(raw: object) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-def _preview_or_error(body: str, language: str, account_id: int | None) -> tuple[dict, str | None]:
-    """The preview, or (the raw text's counts, the error) when the template is invalid."""
+def _problem(body: str, error: TemplateError) -> Problem:
+    """The error in plain words, at its line (bot/sms_templates/explain.py)."""
+    return explain(body) or Problem(str(error))
+
+
+def _preview_or_error(body: str, language: str,
+                      account_id: int | None) -> tuple[dict, Problem | None]:
+    """The preview, or (the raw text's counts, the problem) when the template is invalid.
+
+    While there is an error the counter still counts: the template's own characters
+    and segments, since there is no rendered text to count yet.
+    """
     try:
-        return preview(g.db, g.dealer, body, language, account_id), None
+        result = preview(g.db, g.dealer, body, language, account_id)
     except TemplateError as error:
         info = count_segments(body)
         return {"text": "", "segments": info.segments, "encoding": info.encoding,
-                "warnings": []}, str(error)
+                "warnings": [], "characters": len(body), "counted": "template"}, \
+            _problem(body, error)
     except LookupError:
         abort(404)
+    return {**result, "characters": len(result["text"]), "counted": "text"}, None
 
 
 @bp.get("/templates")
@@ -72,14 +87,15 @@ def templates() -> ResponseReturnValue:
                            languages=LANGUAGE_LABELS)
 
 
-def _editor(kind: str, language: str, body: str, account_id: int | None, error: str | None,
-            status: int = 200) -> ResponseReturnValue:
+def _editor(kind: str, language: str, body: str, account_id: int | None,
+            error: Problem | None, status: int = 200) -> ResponseReturnValue:
     result, preview_error = _preview_or_error(body, language, account_id)
     return render_template(
         "portal/template_edit.html", kind=kind, language=language, body=body,
         kind_label=KIND_LABELS.get(kind, kind), language_label=LANGUAGE_LABELS[language],
         accounts=_preview_accounts(), account_id=account_id, variables=VARIABLES,
-        preview=result, error=error or preview_error), status
+        preview=result, error=error or preview_error,
+        custom=stored_template(g.db, g.dealer, kind, language) is not None), status
 
 
 @bp.get("/templates/<kind>/<language>")
@@ -102,7 +118,7 @@ def save_edited_template(kind: str, language: str) -> ResponseReturnValue:
         save_template(g.db, g.dealer, kind, language, body)
     except TemplateError as error:
         g.db.rollback()
-        return _editor(kind, language, body, account_id, str(error), 400)
+        return _editor(kind, language, body, account_id, _problem(body, error), 400)
     record(g.db, g.dealer.id, current_user.actor, "template_saved",
            details=f"{kind}/{language}")
     g.db.commit()
@@ -117,9 +133,27 @@ def template_preview() -> ResponseReturnValue:
     """JSON for the editor's live preview: text, segments, encoding, warnings (or error)."""
     data = request.get_json(silent=True) or {}
     language = data.get("language") if data.get("language") in LANGUAGES else "en"
-    result, error = _preview_or_error(str(data.get("body", "")), language,
-                                      _account_id(data.get("account_id")))
-    return jsonify(**result, error=error), (400 if error else 200)
+    result, problem = _preview_or_error(str(data.get("body", "")), language,
+                                        _account_id(data.get("account_id")))
+    if problem is None:
+        return jsonify(**result, error=None)
+    return jsonify(**result, error=problem.message, error_line=problem.line,
+                   error_line_text=problem.line_text), 400
+
+
+@bp.post("/templates/<kind>/<language>/reset")
+@admin_required
+def reset_edited_template(kind: str, language: str) -> ResponseReturnValue:
+    """Forget the dealer's own text: the built-in one is used (and shown) again."""
+    _check(kind, language)
+    if stored_template(g.db, g.dealer, kind, language) is not None:
+        reset_template(g.db, g.dealer, kind, language)
+        record(g.db, g.dealer.id, current_user.actor, "template_reset",
+               details=f"{kind}/{language}")
+        g.db.commit()
+    flash(f"{KIND_LABELS.get(kind, kind)} ({LANGUAGE_LABELS[language]}): the built-in text "
+          "is back.")
+    return redirect(url_for("portal.edit_template", kind=kind, language=language))
 
 
 @bp.post("/segments")

@@ -8,6 +8,8 @@
     const body = document.getElementById("template-body");
     const account = document.getElementById("preview-account");
     const error = document.getElementById("template-error");
+    const errorMessage = document.getElementById("template-error-message");
+    const errorLine = document.getElementById("template-error-line");
     const text = document.getElementById("preview-text");
     const counter = document.getElementById("template-counter");
     const segments = document.getElementById("preview-segments");
@@ -24,7 +26,9 @@
       if (mine !== sequence) return; // a newer keystroke already asked again
       const result = await response.json();
       const plural = result.segments === 1 ? "" : "s";
-      counter.textContent = `${[...result.text].length} characters · ` +
+      // While there is an error there is no text yet: the template itself is counted.
+      const where = result.counted === "template" ? " in the template" : "";
+      counter.textContent = `${result.characters} characters${where} · ` +
         `${result.segments} segment${plural} · ${result.encoding}`;
       segments.textContent = result.segments;
       encoding.textContent = result.encoding;
@@ -34,12 +38,15 @@
         return item;
       }));
       if (result.error) {
-        error.textContent = result.error;
+        errorMessage.textContent = result.error;
+        errorLine.textContent = result.error_line_text || "";
+        errorLine.hidden = !result.error_line_text;
         error.hidden = false;
         body.setAttribute("aria-invalid", "true");
         text.textContent = "";
       } else {
-        error.textContent = "";
+        errorMessage.textContent = "";
+        errorLine.textContent = "";
         error.hidden = true;
         body.removeAttribute("aria-invalid");
         text.textContent = result.text;
