@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field, StrictStr, ValidationError, constr, valid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot import consent
 from bot.campaigns.planner import queue_welcomes
 from bot.clock import iso_utc, utcnow
 from bot.models import Account, Borrower, Dealer
@@ -31,6 +32,8 @@ class BorrowerIn(BaseModel):
     name: constr(strict=True, strip_whitespace=True, min_length=1, max_length=200)
     phone: constr(strict=True, strip_whitespace=True, min_length=3, max_length=40)
     language: StrictStr = "en"
+    # How the borrower agreed to be texted; kept in the consent ledger (bot/consent.py).
+    consent_source: constr(strict=True, strip_whitespace=True, max_length=500) | None = None
 
     @validator("language")
     def _known_language(cls, value: str) -> str:
@@ -96,6 +99,8 @@ def _borrower_for(session: Session, dealer: Dealer, data: BorrowerIn) -> Borrowe
         borrower = Borrower(dealer_id=dealer.id, phone=phone, name=data.name,
                             language=data.language)
         session.add(borrower)
+        session.flush()
+        consent.given(session, borrower, consent.API, data.consent_source)
     else:
         borrower.name, borrower.language = data.name, data.language
     return borrower

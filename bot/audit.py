@@ -38,14 +38,20 @@ class AuditLogIsAppendOnly(RuntimeError):
     """Raised when code tries to change or delete an audit entry."""
 
 
-@event.listens_for(AuditEntry, "before_update")
-def _refuse_update(*_args: object) -> None:
-    raise AuditLogIsAppendOnly("audit entries cannot be changed")
+def append_only(model: type, error: type[Exception], what: str) -> None:
+    """Make the ORM refuse to change or delete a row of `model` (raising `error`)."""
+
+    def refuse_update(*_args: object) -> None:
+        raise error(f"{what} cannot be changed")
+
+    def refuse_delete(*_args: object) -> None:
+        raise error(f"{what} cannot be deleted")
+
+    event.listen(model, "before_update", refuse_update)
+    event.listen(model, "before_delete", refuse_delete)
 
 
-@event.listens_for(AuditEntry, "before_delete")
-def _refuse_delete(*_args: object) -> None:
-    raise AuditLogIsAppendOnly("audit entries cannot be deleted")
+append_only(AuditEntry, AuditLogIsAppendOnly, "audit entries")
 
 
 def record(session: Session, dealer_id: int, actor: Actor, action: str, *,

@@ -1,7 +1,9 @@
 """A dealer's business hours ("Mon-Fri 09:00-18:00; Sat 10:00-14:00"), in its time zone.
 
 Used to tell a borrower when a person will get back to them, and by the
-console to judge response times.
+console to judge response times: the response clock runs only while the
+dealer is open (an escalation at 20:00 on Friday has waited no time at all by
+08:59 on Monday).
 """
 
 from __future__ import annotations
@@ -61,6 +63,34 @@ def is_open(hours: str, zone: str, at_utc: datetime) -> bool:
     local = _local(at_utc, zone)
     return any(local.weekday() in o.weekdays and o.opens <= local.time() < o.closes
                for o in parse_business_hours(hours))
+
+
+# Longer waits are not counted day by day (the clock says "over a month" long before).
+_MAX_DAYS_COUNTED = 62
+
+
+def business_minutes(hours: str, zone: str, start_utc: datetime, end_utc: datetime) -> int:
+    """Whole minutes between two naive-UTC moments that fall within business hours
+    (wall-clock minutes when the hours cannot be read, so a clock never stops)."""
+    if end_utc <= start_utc:
+        return 0
+    try:
+        openings = parse_business_hours(hours)
+    except BusinessHoursError:
+        return int((end_utc - start_utc).total_seconds() // 60)
+    local = ZoneInfo(zone)
+    start, end = (moment.replace(tzinfo=timezone.utc) for moment in (start_utc, end_utc))
+    first_day = max(start.astimezone(local).date(),
+                    end.astimezone(local).date() - timedelta(days=_MAX_DAYS_COUNTED))
+    seconds = 0.0
+    for offset in range((end.astimezone(local).date() - first_day).days + 1):
+        day = first_day + timedelta(days=offset)
+        for opening in (o for o in openings if day.weekday() in o.weekdays):
+            # In UTC, so that a day on which the clocks change is counted as it really lasts.
+            opens = datetime.combine(day, opening.opens, tzinfo=local).astimezone(timezone.utc)
+            closes = datetime.combine(day, opening.closes, tzinfo=local).astimezone(timezone.utc)
+            seconds += max(0.0, (min(closes, end) - max(opens, start)).total_seconds())
+    return int(seconds // 60)
 
 
 def next_opening(hours: str, zone: str, at_utc: datetime) -> datetime | None:

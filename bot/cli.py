@@ -33,11 +33,27 @@ def demo(port: int, instance: Path | None) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-def serve(host: str, port: int) -> None:
+@click.option("--events-port", default=None, type=int,
+              help="Port of the live console's event server (default: EVENTS_PORT, else "
+                   "--port + 1).")
+def serve(host: str, port: int, events_port: int | None) -> None:
     """Serve the web app under gunicorn (WEB_CONCURRENCY workers) with the environment's config."""
     from bot.server import serve as run_server
 
-    run_server(host, port)
+    run_server(host, port, events_port)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int)
+@click.option("--stop-with-parent", is_flag=True, hidden=True,
+              help="Stop when the process that started this one ends (textpay serve).")
+def events(host: str, port: int, stop_with_parent: bool) -> None:
+    """Serve the console's live stream (/portal/events) without a thread per open tab
+    (needs REDIS_URL; `textpay serve` starts it on its own)."""
+    from bot.web.event_server import serve_events
+
+    serve_events(host, port, stop_with_parent=stop_with_parent)
 
 
 @main.command()

@@ -3,7 +3,8 @@ collection messages may go to it now (and if not, why).
 
 Reminders, payment prompts and plan notices all ask `pause_reason`: an open
 dispute, a promise or plan in good standing, a claim of payment being
-verified, staff holding the conversation, an opted-out or wrong number, or
+verified, staff holding the conversation, a pause staff agreed with the
+borrower ("no texts until the 15th"), an opted-out or wrong number, or
 nothing owed.
 """
 
@@ -39,6 +40,12 @@ PROMISE = "promise"
 PLAN = "plan"
 ALREADY_PAID = "already_paid"
 PAID = "paid"
+PAUSED = "paused"  # staff agreed: no collection texts until a date
+
+
+def texts_paused(borrower: Borrower, today: date) -> bool:
+    """Whether staff agreed with the borrower that no collection text goes today."""
+    return borrower.texts_paused_until is not None and borrower.texts_paused_until >= today
 
 
 def primary_account(session: Session, borrower: Borrower) -> Account | None:
@@ -196,6 +203,10 @@ def pause_reasons_of(session: Session, states: Sequence[AccountState],
         .where(scope(PaymentClaim, PaymentClaim.account_id, ids),
                PaymentClaim.status == "unverified")
         .group_by(PaymentClaim.account_id)).all())
+    paused = dict(session.execute(
+        select(Borrower.id, Borrower.texts_paused_until).where(
+            scope(Borrower, Borrower.id, {s.borrower_id for s in states}),
+            Borrower.texts_paused_until.is_not(None))).all())
     reasons = {}
     for state in states:
         day = today if isinstance(today, date) else today[state.id]
@@ -209,6 +220,8 @@ def pause_reasons_of(session: Session, states: Sequence[AccountState],
             reason = DISPUTE
         elif state.balance_cents <= 0 or state.amount_due_cents <= 0:
             reason = PAID
+        elif paused.get(state.borrower_id) is not None and paused[state.borrower_id] >= day:
+            reason = PAUSED
         elif promised.get(state.id) is not None and promised[state.id] >= day:
             reason = PROMISE
         elif state.id in planned:

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.clock import utcnow
+from bot.db import session_scope
 from bot.models import ApiKey, Dealer, DealerNumber
-from bot.phones import to_e164
+from bot.phones import LONG_CODE, NUMBER_TYPE_LABELS, number_type, sender_number, to_e164
+
+log = logging.getLogger(__name__)
 
 KEY_PREFIX = "tpk_"
 
@@ -60,11 +65,12 @@ def create_dealer(session: Session, *, name: str, number: str,
     dealers that have none (shared platform mode, the default); False: it takes
     no card until it connects (bot/payments/merchant.py).
     """
-    phone = to_e164(number)
+    phone = sender_number(number)
     if not name.strip():
         raise DealerError("name must not be empty")
     if phone is None:
-        raise DealerError(f"not a phone number: {number!r} (use E.164, e.g. +15551234567)")
+        raise DealerError(f"not a phone number: {number!r} (use E.164, e.g. +15551234567, "
+                          "or a 5-6 digit short code)")
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
@@ -78,3 +84,44 @@ def create_dealer(session: Session, *, name: str, number: str,
     session.add(dealer)
     session.flush()
     return dealer, issue_api_key(session, dealer)
+
+
+# Twilio refuses third-party debt collection traffic on these senders (A2P 10DLC
+# campaigns: error 30943; toll-free verification: error 30863). A short code
+# registered for collections is what a collection agency can use.
+_REFUSED_FOR_THIRD_PARTY = {LONG_CODE: "30943", "toll_free": "30863"}
+
+
+def sender_warnings(dealer: Dealer) -> list[str]:
+    """Why carriers will refuse this dealer's texts because of the numbers it sends from
+    (a collection agency on a long code or toll-free number); empty when none."""
+    if dealer.collector_mode != "third_party":
+        return []
+    warnings = []
+    for number in dealer.numbers:
+        kind = number_type(number.phone)
+        if kind in _REFUSED_FOR_THIRD_PARTY:
+            warnings.append(
+                f"{number.phone} is a {NUMBER_TYPE_LABELS[kind].lower()}: Twilio refuses "
+                f"third-party debt collection on it (error {_REFUSED_FOR_THIRD_PARTY[kind]}). "
+                "Send from a short code approved for collections (README: Sender "
+                "registration).")
+    return warnings
+
+
+def warn_about_senders() -> None:
+    """Log a warning for each collection agency sending from a number carriers refuse it.
+
+    Called once when the web app starts. A database without the schema yet
+    (before `textpay migrate`) or not answering is not this check's business.
+    """
+    try:
+        with session_scope() as session:
+            agencies = session.execute(
+                select(Dealer).where(Dealer.collector_mode == "third_party")).scalars().all()
+            found = [(dealer.id, warning) for dealer in agencies
+                     for warning in sender_warnings(dealer)]
+    except SQLAlchemyError:
+        return
+    for dealer_id, warning in found:
+        log.warning("dealer %s: %s", dealer_id, warning)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import live_events
+from bot.clock import utcnow
 from bot.models import Account, Escalation, EscalationStatus
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,11 @@ def announce_change(session: Session, escalation: Escalation, action: str) -> No
 
 def open_escalation(session: Session, *, dealer_id: int, borrower_id: int,
                     account_id: int | None, reason: str, detail: str | None = None) -> Escalation:
-    """Open an escalation, or return the borrower's active one with the same reason."""
+    """Open an escalation, or return the borrower's active one with the same reason.
+
+    While staff hold the borrower's conversation a new escalation joins it, held by the
+    same person: the conversation has one state, whatever the number of reasons.
+    """
     existing = session.execute(
         select(Escalation).where(Escalation.borrower_id == borrower_id,
                                  Escalation.reason == reason,
@@ -43,6 +48,10 @@ def open_escalation(session: Session, *, dealer_id: int, borrower_id: int,
         return existing
     escalation = Escalation(dealer_id=dealer_id, borrower_id=borrower_id, account_id=account_id,
                             reason=reason, detail=detail, status=EscalationStatus.OPEN)
+    held = taken_over(session, borrower_id)
+    if held is not None:
+        escalation.status, escalation.taken_at = EscalationStatus.TAKEN_OVER, utcnow()
+        escalation.holder_id, escalation.holder_name = held.holder_id, held.holder_name
     session.add(escalation)
     session.flush()
     announce_change(session, escalation, "opened")

@@ -16,6 +16,7 @@ import logging
 import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,7 +33,16 @@ ESCALATION = "escalation"  # opened, taken over, handed back
 MESSAGE = "message"  # a text in or out of a borrower's conversation
 
 _PENDING = "textpay_pending_events"
-CHANNEL = "textpay:events:{dealer_id}"
+# Redis pub/sub channels are shared by every database of a Redis server: the channel
+# names the database, so two deployments (or test runs) on one server never hear each other.
+CHANNEL = "textpay:events:{db}:{dealer_id}"
+
+
+def channel(redis_url: str, dealer_id: int | str) -> str:
+    """The pub/sub channel of a dealer's events ("*": every dealer's, for a pattern)."""
+    from redis.connection import parse_url
+
+    return CHANNEL.format(db=parse_url(redis_url).get("db", 0), dealer_id=dealer_id)
 
 
 @dataclass(frozen=True)
@@ -43,15 +53,26 @@ class Event:
     kind: str
     data: dict = field(default_factory=dict)
 
-    def to_json(self) -> str:
-        """The wire form (Redis and SSE)."""
-        return json.dumps({"dealer_id": self.dealer_id, "kind": self.kind, "data": self.data})
+    def as_dict(self) -> dict:
+        """The event as plain data."""
+        return {"dealer_id": self.dealer_id, "kind": self.kind, "data": self.data}
 
     @classmethod
-    def from_json(cls, raw: str | bytes) -> Event:
-        """Read the wire form back."""
-        data = json.loads(raw)
+    def from_dict(cls, data: dict) -> Event:
+        """Read `as_dict` back."""
         return cls(int(data["dealer_id"]), str(data["kind"]), dict(data["data"]))
+
+
+def to_wire(events: list[Event]) -> str:
+    """One Redis message for a commit's events of one dealer (a text and its reply travel
+    together: listeners wake once for both)."""
+    return json.dumps([event.as_dict() for event in events])
+
+
+def from_wire(raw: str | bytes) -> list[Event]:
+    """The events of one Redis message (a single event's object is read too)."""
+    data = json.loads(raw)
+    return [Event.from_dict(item) for item in (data if isinstance(data, list) else [data])]
 
 
 class Subscription:
@@ -114,30 +135,37 @@ class RedisBroker:
     def __init__(self, url: str) -> None:
         import redis
 
+        self._url = url
         self._redis = redis.Redis.from_url(url)
 
     def publish_all(self, events: list[Event]) -> None:
-        """Publish each on its dealer's channel, all in one round trip."""
-        pipe = self._redis.pipeline(transaction=False)
+        """Publish them on their dealers' channels, one message per dealer, all in one
+        round trip."""
+        by_dealer: dict[int, list[Event]] = {}
         for event in events:
-            pipe.publish(CHANNEL.format(dealer_id=event.dealer_id), event.to_json())
+            by_dealer.setdefault(event.dealer_id, []).append(event)
+        pipe = self._redis.pipeline(transaction=False)
+        for dealer_id, batch in by_dealer.items():
+            pipe.publish(channel(self._url, dealer_id), to_wire(batch))
         pipe.execute()
 
     def subscribe(self, dealer_id: int) -> Subscription:
         """Subscribe to the dealer's channel (before returning, so nothing is missed)."""
         pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
-        pubsub.subscribe(CHANNEL.format(dealer_id=dealer_id))
+        pubsub.subscribe(channel(self._url, dealer_id))
+
+        received: deque[Event] = deque()  # the rest of a message's events
 
         class _RedisSubscription(Subscription):
             def get(self, timeout: float) -> Event | None:
                 # get_message returns None early when it only read a subscribe
                 # confirmation, so keep reading until a message or the deadline.
                 deadline = time.monotonic() + timeout
-                while (left := deadline - time.monotonic()) > 0:
+                while not received and (left := deadline - time.monotonic()) > 0:
                     message = pubsub.get_message(timeout=left)
                     if message is not None and message.get("type") == "message":
-                        return Event.from_json(message["data"])
-                return None
+                        received.extend(from_wire(message["data"]))
+                return received.popleft() if received else None
 
             def close(self) -> None:
                 pubsub.close()

@@ -22,6 +22,37 @@ def to_e164(raw: str | None, region: str = "US") -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+SHORT_CODE = "short_code"
+TOLL_FREE = "toll_free"
+LONG_CODE = "long_code"
+NUMBER_TYPE_LABELS = {SHORT_CODE: "Short code", TOLL_FREE: "Toll-free number",
+                      LONG_CODE: "Long code (A2P 10DLC)"}
+
+
+def is_short_code(raw: str | None) -> bool:
+    """A US/CA short code: 5 or 6 digits, no country code."""
+    return bool(raw) and raw.isdigit() and 5 <= len(raw) <= 6
+
+
+def sender_number(raw: str | None) -> str | None:
+    """A number a dealer texts from, as stored: a short code as its digits, else E.164."""
+    text = (raw or "").strip()
+    return text if is_short_code(text) else to_e164(text)
+
+
+def number_type(sender: str) -> str:
+    """What kind of sender a dealer number is: short code, toll-free, or long code."""
+    if is_short_code(sender):
+        return SHORT_CODE
+    try:
+        number = phonenumbers.parse(sender, None)
+    except phonenumbers.NumberParseException:
+        return LONG_CODE
+    if phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.TOLL_FREE:
+        return TOLL_FREE
+    return LONG_CODE
+
+
 def timezones_for(e164: str) -> list[str]:
     """The IANA time zones a number may be in (empty when unknown)."""
     try:

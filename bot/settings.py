@@ -53,6 +53,10 @@ class Settings:
     # Seconds to wait for Stripe's answer before calling a charge unknown; with
     # one retry it must fit in the 15 s Twilio waits for a reply.
     stripe_timeout_seconds: float = 6.0
+    # The console's live stream (bot/web/event_server.py): where browsers open it, and
+    # the port `textpay serve` runs the event server on (set by it for its workers).
+    live_events_url: str | None = None
+    events_port: int | None = None
 
     def with_overrides(self, **changes: object) -> Settings:
         """Return a copy with some fields replaced (tests and the demo use this)."""
@@ -106,6 +110,8 @@ def load_settings() -> Settings:
                                     or defaults.outbound_texts_per_hour),
         stripe_timeout_seconds=float(_env("STRIPE_TIMEOUT_SECONDS")
                                      or defaults.stripe_timeout_seconds),
+        live_events_url=_env("LIVE_EVENTS_URL"),
+        events_port=int(_env("EVENTS_PORT") or 0) or None,
     )
 
 

@@ -4,7 +4,12 @@ Columns (a header row names them, in any order; case and spaces do not matter):
 
     reference, name, phone, balance                required
     amount_due, due_date, language, timezone,      optional
-    stripe_customer_id, stripe_payment_method_id
+    stripe_customer_id, stripe_payment_method_id,
+    consent_source
+
+`consent_source` says how the borrower agreed to be texted ("signed contract
+2026-03-01", "credit application"); it goes to the consent ledger
+(bot/consent.py) when the import creates the borrower ("not stated" if empty).
 
 Phones are normalised to E.164 with the dealer's country as the default
 region; amounts are decimals ("1,200.50", "$75") turned into cents with
@@ -32,6 +37,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from bot import consent
 from bot.campaigns.planner import queue_welcomes
 from bot.clock import utcnow
 from bot.messaging.quiet_hours import stored_phone_zones
@@ -42,7 +48,7 @@ from bot.phones import to_e164
 
 REQUIRED = ("reference", "name", "phone", "balance")
 OPTIONAL = ("amount_due", "due_date", "language", "timezone", "stripe_customer_id",
-            "stripe_payment_method_id")
+            "stripe_payment_method_id", "consent_source")
 MAX_CENTS = 100_000_000
 MAX_ROWS = 100_000
 # progress(advance, total): rows just done, out of how many.
@@ -91,6 +97,7 @@ class Row:
     timezone: str | None
     stripe_customer_id: str | None
     stripe_payment_method_id: str | None
+    consent_source: str | None = None
     # Read from the dealer's Stripe account when the ids were checked there.
     card_brand: str | None = None
     card_last4: str | None = None
@@ -174,7 +181,8 @@ def parse_row(values: dict[str, str], country: str) -> Row:
                amount_due_cents=_cents(values.get("amount_due") or "", "amount_due", False),
                due_date=_due_date(values.get("due_date") or ""), language=language,
                timezone=_timezone(values.get("timezone") or ""),
-               stripe_customer_id=customer, stripe_payment_method_id=method)
+               stripe_customer_id=customer, stripe_payment_method_id=method,
+               consent_source=_text(values, "consent_source", 500))
 
 
 def _header(reader: Any) -> list[str]:
@@ -247,6 +255,7 @@ class _Upsert:
             select(Account).where(Account.dealer_id == dealer.id)).scalars()}
         self.seen_phones: set[str] = set()
         self.new_borrowers: dict[str, dict] = {}
+        self.consent_sources: dict[str, str | None] = {}
         self.new_accounts: list[dict] = []
         self.moving_accounts: list[tuple[Account, str]] = []
 
@@ -265,6 +274,7 @@ class _Upsert:
                     "language": row.language, "timezone": row.timezone,
                     "phone_zones": stored_phone_zones(row.phone), "opted_out": False,
                     "wrong_number": False, "invalid_number": False}
+                self.consent_sources[row.phone] = row.consent_source
             return None, first_time
         if not first_time:
             return borrower, False
@@ -294,6 +304,9 @@ class _Upsert:
         if self.new_borrowers:
             self.session.execute(insert(Borrower), list(self.new_borrowers.values()))
         ids = self._borrower_ids()
+        consent.given_in_bulk(self.session, self.dealer.id,
+                              {phone: ids[phone] for phone in self.new_borrowers},
+                              self.consent_sources, consent.IMPORT)
         for account, phone in self.moving_accounts:
             account.borrower_id = ids[phone]
         if not self.new_accounts:

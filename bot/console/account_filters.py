@@ -6,7 +6,7 @@ tens of thousands of accounts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, exists, func, or_, select
@@ -87,13 +87,27 @@ def account_query(dealer_id: int, today: date, *, search: str = "",
     return query.order_by(Account.reference)
 
 
+def arrangements(session: Session, account_ids: list[int],
+                 today: date) -> dict[int, list[str]]:
+    """The arrangements of each account (dispute, plan, promise), for the Status column."""
+    found: dict[int, list[str]] = {account_id: [] for account_id in account_ids}
+    for label in ("dispute", "plan", "promise"):
+        matching = session.execute(
+            select(Account.id).where(Account.id.in_(account_ids),
+                                     segment_condition(label, today))).scalars()
+        for account_id in matching:
+            found[account_id].append(label)
+    return found
+
+
 @dataclass(frozen=True)
 class AccountPage:
-    """One page of the account list."""
+    """One page of the account list, with each account's arrangements."""
 
     rows: list[tuple[Account, Borrower]]
     total: int
     page: int
+    arranged: dict[int, list[str]] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -109,7 +123,8 @@ def find_accounts(session: Session, dealer_id: int, today: date, *, search: str 
     # Past the last page is the last page (and a 20-digit page number is no error).
     page = min(max(1, page), max(1, -(-total // PAGE_SIZE)))
     rows = session.execute(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    return AccountPage([(a, b) for a, b in rows], total, page)
+    return AccountPage([(a, b) for a, b in rows], total, page,
+                       arrangements(session, [a.id for a, _ in rows], today))
 
 
 STATUSES = {"open": "Something is still owed", "paid_off": "Nothing is owed"}

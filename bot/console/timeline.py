@@ -50,7 +50,15 @@ def _moments(escalation: Escalation) -> list[TimelineItem]:
 def timeline(session: Session, borrower_id: int) -> list[TimelineItem]:
     """The borrower's texts and escalation moments, oldest first."""
     items = [TimelineItem(m.created_at, 0, message=m) for m in messages_for(session, borrower_id)]
+    # Taking over and handing back act on the whole conversation at once: one line each,
+    # however many of the borrower's escalations they covered.
+    seen: set[tuple] = set()
     for escalation in escalations_for(session, borrower_id):
-        items.extend(_moments(escalation))
+        for item in _moments(escalation):
+            key = (item.moment, item.at, escalation.holder_name)
+            if item.moment != "escalated" and key in seen:
+                continue
+            seen.add(key)
+            items.append(item)
     return sorted(items, key=lambda item: (item.at, item.order,
                                            item.message.id if item.message else 0))

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.dialogue import commitments, questions
+from bot.dialogue import arrangements, commitments, questions
 from bot.dialogue.context import Turn
 from bot.models import Account, ConversationState, Installment, Payment, PaymentStatus
 from bot.nlu.requests import BALANCE, requests_in
@@ -153,7 +153,8 @@ def describe_settled(turn: Turn, payment: Payment | None) -> None:
     elif payment is not None and payment.status in PaymentStatus.IN_FLIGHT:
         turn.say("payment_in_flight", amount=turn.money(payment.amount_cents))
     else:
-        turn.say("nothing_to_confirm")
+        arranged = arrangements.current(turn) is not None  # then no "To make a payment..."
+        turn.say("nothing_to_confirm_arranged" if arranged else "nothing_to_confirm")
 
 
 def cancel_payment(turn: Turn, payment_id: int) -> None:

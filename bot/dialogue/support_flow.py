@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot import consent
 from bot.business_hours import when_a_person_replies
 from bot.clock import utcnow
 from bot.collection import open_dispute
-from bot.dialogue import questions
+from bot.dialogue import arrangements, questions
 from bot.dialogue.context import Turn
 from bot.escalations import open_escalation
 from bot.localtime import local_today
@@ -97,6 +98,10 @@ def hardship(turn: Turn) -> None:
         turn.say("hardship_again", dealer=turn.dealer.name)  # no repeated asks
         return
     state.hardship_at = utcnow()
+    if arrangements.current(turn) is not None:  # no new plan offered over an arrangement
+        turn.say("hardship_arranged", first_name=turn.borrower.first_name,
+                 dealer=turn.dealer.name)
+        return
     turn.say("hardship_reply", first_name=turn.borrower.first_name, dealer=turn.dealer.name)
 
 
@@ -118,6 +123,8 @@ def opt_out(turn: Turn) -> None:
     """ "stop texting me": consent revoked by any reasonable means, like STOP."""
     _stop_payment_prompts(turn)
     if not turn.borrower.opted_out:
-        turn.borrower.opted_out = True
-        turn.borrower.opted_out_at = utcnow()
-        turn.say("opted_out", dealer=turn.dealer.name)
+        # The confirmation goes out as it is: no notice is added for an opted-out number.
+        confirmation = turn.render("opted_out", dealer=turn.dealer.name)
+        consent.revoke(turn.session, turn.borrower, consent.WORDS, turn.text,
+                       confirmation=confirmation)
+        turn.replies.append(confirmation)

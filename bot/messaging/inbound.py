@@ -35,7 +35,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager
 
-from bot import escalations, live_events
+from bot import consent, escalations, live_events
 from bot.clock import utcnow
 from bot.collection import primary_account
 from bot.db import session_scope
@@ -46,7 +46,7 @@ from bot.messaging.conversation_lock import conversation_key, conversation_locks
 from bot.messaging.outbound import finish
 from bot.models import Borrower, ConversationState, Dealer, DealerNumber, Message
 from bot.payments import charging, links
-from bot.phones import mask, to_e164
+from bot.phones import mask, sender_number, to_e164
 from bot.redaction import redact_card_numbers, split_card, starts_with_digits
 from bot.settings import get_settings
 from bot.wording.catalog import reply
@@ -148,7 +148,7 @@ def _answer(session: Session, sms: InboundSms, body: str, had_card: bool) -> lis
 
 
 def _find_dealer(session: Session, to_number: str) -> Dealer | None:
-    number = to_e164(to_number)
+    number = sender_number(to_number)
     if number is None:
         return None
     return session.execute(
@@ -169,7 +169,7 @@ def _find_parties(session: Session, sms: InboundSms) -> tuple[Dealer | None, Bor
     """The dealer owning the number texted and the borrower texting it, in one query
     that also brings the borrower's conversation state into the session (the dialogue
     reads it several times a turn; the session then answers from memory)."""
-    to_number, from_number = to_e164(sms.to_number), to_e164(sms.from_number)
+    to_number, from_number = sender_number(sms.to_number), to_e164(sms.from_number)
     if to_number is None:
         return None, None
     row = session.execute(
@@ -197,7 +197,7 @@ def _store_inbound(session: Session, sms: InboundSms, dealer: Dealer,
         dealer_id=dealer.id, borrower_id=borrower.id if borrower else None,
         direction="inbound", author="borrower", kind="reply", body=body,
         message_sid=sms.message_sid or None, from_number=to_e164(sms.from_number) or "",
-        to_number=to_e164(sms.to_number) or "", status="received",
+        to_number=sender_number(sms.to_number) or "", status="received",
     )
     session.add(message)
     try:
@@ -221,7 +221,7 @@ def _replay(sms: InboundSms) -> list[str]:
             select(Message).where(Message.message_sid == sms.message_sid)
         ).scalar_one_or_none()
         if inbound is None or (inbound.from_number, inbound.to_number) != (
-                to_e164(sms.from_number) or "", to_e164(sms.to_number) or ""):
+                to_e164(sms.from_number) or "", sender_number(sms.to_number) or ""):
             return []
         return list(session.execute(
             select(Message.body).where(Message.in_reply_to_id == inbound.id)
@@ -282,7 +282,7 @@ def _before_nlu(session: Session, borrower: Borrower, dealer: Dealer, body: str,
     """Replies decided before NLU, or None to hand the text to the agent."""
     word = keywords.classify(body, borrower.opted_out)
     if word is not None:
-        return _keyword_reply(borrower, dealer, word)
+        return _keyword_reply(session, borrower, dealer, word, body)
     if borrower.opted_out or borrower.wrong_number:
         return []  # nothing is sent to an opted-out (or not-the-borrower's) number
     if escalations.taken_over(session, borrower.id) is not None:
@@ -294,16 +294,23 @@ def _before_nlu(session: Session, borrower: Borrower, dealer: Dealer, body: str,
     return survey_answers.record_answer(session, borrower, body)  # a bare 1-5 to our survey
 
 
-def _keyword_reply(borrower: Borrower, dealer: Dealer, word: str) -> list[str]:
+def _keyword_reply(session: Session, borrower: Borrower, dealer: Dealer, word: str,
+                   body: str) -> list[str]:
+    """STOP / START / HELP: the consent change is written to the consent ledger with the
+    exact text and the confirmation as it goes out (finished here as it will be)."""
     if word == keywords.OPT_OUT:
         if borrower.opted_out:
             return []  # one confirmation only, ever
-        borrower.opted_out, borrower.opted_out_at = True, utcnow()
+        confirmation = reply("opted_out", borrower.language, dealer=dealer.name)
+        consent.revoke(session, borrower, consent.KEYWORD, body,
+                       confirmation=finish(dealer, borrower, confirmation))
         log.info("opt-out from %s", mask(borrower.phone))
-        return [reply("opted_out", borrower.language, dealer=dealer.name)]
+        return [confirmation]
     if word == keywords.OPT_IN:
-        borrower.opted_out, borrower.opted_out_at = False, None
-        return [reply("opted_in", borrower.language, dealer=dealer.name)]
+        confirmation = reply("opted_in", borrower.language, dealer=dealer.name)
+        consent.restore(session, borrower, consent.KEYWORD, body,
+                        confirmation=finish(dealer, borrower, confirmation, opted_out=False))
+        return [confirmation]
     return [reply("help", borrower.language, dealer=dealer.name,
                   contact=dealer.contact_phone or "")]
 

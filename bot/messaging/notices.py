@@ -15,7 +15,10 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.clock import utcnow
+from bot.collection import texts_paused
 from bot.escalations import escalate_account
+from bot.localtime import local_today
 from bot.messaging.outbound import SendRefused, send_sms
 from bot.models import Account, Payment
 from bot.payments.followups import RECEIPT, FollowUp, Notice, StaffAlert
@@ -26,8 +29,13 @@ log = logging.getLogger(__name__)
 
 
 def send_notice(session: Session, account: Account, key: str, **values: object) -> bool:
-    """Text reply `key` to the account's borrower; False if the sender refused."""
+    """Text reply `key` to the account's borrower; False if the sender refused, or while
+    staff agreed with the borrower that no collection text goes (receipts still do)."""
     borrower = account.borrower
+    if texts_paused(borrower, local_today(borrower, account.dealer, utcnow())):
+        log.info("notice %s for account %s not sent: paused until %s", key, account.id,
+                 borrower.texts_paused_until)
+        return False
     try:
         send_sms(session, borrower, reply(key, borrower.language, **values),
                  kind="notice", account_id=account.id)

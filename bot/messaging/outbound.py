@@ -32,6 +32,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from twilio.rest import Client
 
+from bot import consent
 from bot.clock import utcnow
 from bot.messaging import number_limits
 from bot.messaging.quiet_hours import may_send_now, next_allowed
@@ -100,12 +101,17 @@ def _send_with_twilio(from_number: str, to_number: str, body: str) -> SendResult
     return SendResult(message.sid, message.status or "queued")
 
 
-def finish(dealer: Dealer, borrower: Borrower, text: str) -> str:
+def finish(dealer: Dealer, borrower: Borrower, text: str, *,
+           opted_out: bool | None = None) -> str:
     """The one last step of every text we send, a reply or one we start: a
     collection agency's text gets the debt-collector disclosure and the opt-out
     instruction it lacks (never to a number that said it is not the borrower's:
-    the disclosure would reveal the debt), and no card number ever leaves."""
-    if not (borrower.wrong_number or borrower.opted_out):
+    the disclosure would reveal the debt), and no card number ever leaves.
+
+    `opted_out` overrides the borrower's flag (a START confirmation is finished
+    as the text to a number that may be texted again)."""
+    opted_out = borrower.opted_out if opted_out is None else opted_out
+    if not (borrower.wrong_number or opted_out):
         text = with_required_notices(dealer.collector_mode, borrower.language, text)
     return redact_card_numbers(text)[0]
 
@@ -134,10 +140,14 @@ def pace(dealer: Dealer, from_number: str) -> bool:
     return bucket.take(from_number, max_wait=MAX_PACING_WAIT_SECONDS)
 
 
-def apply_carrier_error(borrower: Borrower, error_code: int | None) -> None:
-    """A carrier's verdict on a number sticks: opted out (21610) or not textable."""
+def apply_carrier_error(session: Session, borrower: Borrower, error_code: int | None,
+                        message_sid: str | None = None) -> None:
+    """A carrier's verdict on a number sticks: opted out (21610, in the consent ledger)
+    or not textable."""
     if error_code in OPTED_OUT_ERRORS:
-        borrower.opted_out, borrower.opted_out_at = True, utcnow()
+        consent.revoke(session, borrower, consent.CARRIER,
+                       f"Twilio error {error_code}" + (f" on message {message_sid}"
+                                                       if message_sid else ""))
     elif error_code in INVALID_NUMBER_ERRORS:
         borrower.invalid_number = True
 
@@ -171,7 +181,7 @@ def transmit(session: Session, message: Message, borrower: Borrower, dealer: Dea
         result = SendResult(None, "captured")
     else:
         result = _send_with_twilio(message.from_number, borrower.phone, message.body)
-    apply_carrier_error(borrower, result.error_code)
+    apply_carrier_error(session, borrower, result.error_code, result.sid)
     message.message_sid, message.status = result.sid, result.status
     message.error_code, message.send_after = result.error_code, None
 

@@ -23,5 +23,5 @@ def apply_status_callback(session: Session, *, message_sid: str, status: str,
         message.error_code = code
         borrower = session.get(Borrower, message.borrower_id) if message.borrower_id else None
         if borrower is not None:
-            apply_carrier_error(borrower, code)
+            apply_carrier_error(session, borrower, code, message_sid)
     return True

@@ -9,6 +9,7 @@ from bot.models.campaign import (
     ScheduleStep,
     SurveyResponse,
 )
+from bot.models.consent import ConsentChange, ConsentEvent
 from bot.models.dealer import ApiKey, Dealer, DealerNumber
 from bot.models.dispute import Dispute, PaymentClaim
 from bot.models.escalation import Escalation, EscalationReason, EscalationStatus
@@ -31,6 +32,8 @@ __all__ = [
     "Borrower",
     "CallLog",
     "ConfirmationCounter",
+    "ConsentChange",
+    "ConsentEvent",
     "ConversationState",
     "Dealer",
     "DealerNumber",

@@ -38,6 +38,8 @@ class Borrower(Timestamped, Base):
     # not looked up yet). Quiet hours respect every one of them.
     phone_zones = Column(String(300))
     last_survey_at = Column(DateTime)
+    # Staff agreed with the borrower: no collection texts until this (local) date.
+    texts_paused_until = Column(Date)
 
     dealer = relationship("Dealer")
     accounts = relationship("Account", back_populates="borrower", order_by="Account.id")

@@ -29,7 +29,7 @@ from bot.models import (
     PlanStatus,
 )
 from bot.money import format_cents
-from bot.payments import charging, links, stripe_gateway
+from bot.payments import charging, links, plans, stripe_gateway
 from bot.payments.followups import FollowUp, Notice, StaffAlert, receipt
 from bot.payments.plans import add_periods
 
@@ -151,6 +151,7 @@ def _failed(session: Session, installment: Installment, at: datetime) -> list[Fo
     if installment.failures >= MAX_FAILURES:
         installment.status = "failed"
         session.get(Plan, installment.plan_id).status = PlanStatus.FAILED
+        plans.cancel_scheduled_installments(session, [installment.plan_id])
         return [StaffAlert(account.id, EscalationReason.FAILED_INSTALLMENT,
                            f"installment {installment.sequence} of plan "
                            f"{installment.plan_id} failed twice ({amount})"),

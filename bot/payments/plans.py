@@ -14,9 +14,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.clock import utcnow
@@ -158,14 +159,33 @@ def plan_start(account: Account, today: date, first_today: bool) -> date:
     return account.due_date
 
 
+def cancel_plans(session: Session, *conditions: Any) -> list[int]:
+    """Cancel the plans matching `conditions`, and their installments still to come (a
+    plan that ends early leaves none saying "scheduled"); the ids canceled."""
+    ids = list(session.execute(select(Plan.id).where(*conditions)).scalars())
+    if not ids:
+        return []
+    now = utcnow()
+    session.execute(
+        update(Plan).where(Plan.id.in_(ids), *conditions)
+        .values(status=PlanStatus.CANCELED, updated_at=now)
+        .execution_options(synchronize_session=False))
+    cancel_scheduled_installments(session, ids)
+    return ids
+
+
+def cancel_scheduled_installments(session: Session, plan_ids: list[int]) -> None:
+    """The installments of ended plans that were still to come are canceled."""
+    session.execute(
+        update(Installment)
+        .where(Installment.plan_id.in_(plan_ids), Installment.status == "scheduled")
+        .values(status="canceled", updated_at=utcnow())
+        .execution_options(synchronize_session=False))
+
+
 def store_proposal(session: Session, account: Account, offer: PlanOffer) -> Plan:
     """Save an offer as a proposed plan (replacing older proposals for the account)."""
-    session.execute(
-        update(Plan)
-        .where(Plan.account_id == account.id, Plan.status == PlanStatus.PROPOSED)
-        .values(status=PlanStatus.CANCELED, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
+    cancel_plans(session, Plan.account_id == account.id, Plan.status == PlanStatus.PROPOSED)
     plan = Plan(dealer_id=account.dealer_id, account_id=account.id, status=PlanStatus.PROPOSED,
                 total_cents=sum(offer.amounts), frequency=offer.frequency,
                 installment_count=offer.count)
@@ -191,22 +211,11 @@ def accept(session: Session, plan_id: int) -> bool:
         # An older active plan on the account is superseded by the new one.
         plan = session.get(Plan, plan_id)
         session.refresh(plan)
-        session.execute(
-            update(Plan)
-            .where(Plan.account_id == plan.account_id, Plan.id != plan_id,
-                   Plan.status == PlanStatus.ACTIVE)
-            .values(status=PlanStatus.CANCELED, updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
+        cancel_plans(session, Plan.account_id == plan.account_id, Plan.id != plan_id,
+                     Plan.status == PlanStatus.ACTIVE)
     return result.rowcount == 1
 
 
 def decline(session: Session, plan_id: int) -> bool:
-    """NO to a proposed plan."""
-    result = session.execute(
-        update(Plan)
-        .where(Plan.id == plan_id, Plan.status == PlanStatus.PROPOSED)
-        .values(status=PlanStatus.CANCELED, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
+    """NO to a proposed plan: it and its installments are canceled."""
+    return bool(cancel_plans(session, Plan.id == plan_id, Plan.status == PlanStatus.PROPOSED))

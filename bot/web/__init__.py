@@ -49,9 +49,11 @@ def create_app(settings: Settings | None = None, *, load_agent: bool = True) -> 
 
         app.register_blueprint(simulator.bp)
 
+    from bot.dealers import warn_about_senders
     from bot.payments.shared_account import warn_if_shared
 
     warn_if_shared()  # several dealers in the deployment's own Stripe account: say so once
+    warn_about_senders()  # a collection agency on a sender carriers refuse it: say so
     if load_agent:
         from bot.dialogue.agent import get_runner
 

@@ -61,6 +61,8 @@ def test_a_failed_installment_retries_then_escalates(make_world, twilio_fake):
     run_due_at(local_moment(first + timedelta(days=1), 12))
     assert escalation_reasons() == ["failed_installment"]
     assert rows(Plan)[0].status == "failed"
+    assert [i.status for i in sorted(rows(Installment), key=lambda i: i.sequence)] == [
+        "failed", "canceled", "canceled"]
     assert world.account().balance_cents == 120000
 
 
@@ -97,6 +99,9 @@ def test_a_counter_offer_replaces_the_proposal(make_world):
     assert "4 payments of $100.00" in counter
     world.phone.say("yes")
     assert [p.status for p in rows(Plan)] == ["canceled", "active"]
+    replaced, active = rows(Plan)
+    assert {i.status for i in rows(Installment) if i.plan_id == replaced.id} == {"canceled"}
+    assert {i.status for i in rows(Installment) if i.plan_id == active.id} == {"scheduled"}
 
 
 def test_no_declines_the_plan(make_world):
@@ -104,6 +109,8 @@ def test_no_declines_the_plan(make_world):
     world.phone.say("payment plan?")
     assert "no plan was set up" in world.phone.say("no")
     assert [p.status for p in rows(Plan)] == ["canceled"]
+    # Nothing of a declined plan still says it is coming (the account page shows these).
+    assert {i.status for i in rows(Installment)} == {"canceled"}
 
 
 def test_dealer_rules_bound_the_offer(make_world):

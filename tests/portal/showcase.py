@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot import db
+from bot import consent, db
 from bot.audit import Actor
 from bot.clock import utcnow
 from bot.console.takeover import take_over
@@ -23,6 +23,7 @@ from bot.models import (
     Promise,
     Reminder,
 )
+from bot.wording.catalog import reply
 from tests.support.clock import today as clock_today
 
 PEOPLE = (
@@ -56,6 +57,7 @@ def _people(session, dealer: Dealer, today: date) -> dict[str, tuple[Borrower, A
                           card_last4=str(4242 + len(made)))
         session.add(account)
         session.flush()
+        consent.given(session, borrower, consent.IMPORT, "signed retail installment contract")
         made[name.split()[0]] = (borrower, account)
     return made
 
@@ -121,6 +123,11 @@ def seed_showcase(dealer_id: int, dana_borrower_id: int, dana_account_id: int,
                                account_id=miguel_account.id, reason="dispute",
                                detail="ese monto está mal")
         late.created_at = utcnow() - timedelta(minutes=128)
+        _text(session, miguel, "¿y entonces qué hago?", "borrower", 60)
+        confused = open_escalation(session, dealer_id=dealer_id, borrower_id=miguel.id,
+                                   account_id=miguel_account.id, reason="fallback",
+                                   detail="¿y entonces qué hago?")
+        confused.created_at = utcnow() - timedelta(minutes=59)
 
         jordan, jordan_account = people["Jordan"]
         _text(session, jordan, "I lost my job last week, I can't pay right now", "borrower", 25)
@@ -158,7 +165,8 @@ def seed_showcase(dealer_id: int, dana_borrower_id: int, dana_account_id: int,
                                 amount_cents=20000, status="kept", words="friday",
                                 settled_at=utcnow() - timedelta(days=days_ago)))
         ana = people["Ana"][0]
-        ana.opted_out, ana.opted_out_at = True, utcnow() - timedelta(days=2, hours=4)
+        consent.revoke(session, ana, consent.KEYWORD, "STOP",
+                       confirmation=reply("opted_out", "es", dealer=dealer.name))
         accounts = [session.get(Account, dana_account_id)] + [a for _, a in people.values()]
         _history(session, dealer, accounts, today)
         return {"held": held.id, "dispute": late.id, "account": dana_account_id,

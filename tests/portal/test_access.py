@@ -57,6 +57,7 @@ ROUTES = {
     "portal.change_experiment_view": ("POST", "/portal/experiments/change", ADMIN),
     "portal.policy": ("GET", "/portal/policy", ADMIN),
     "portal.save_policy": ("POST", "/portal/policy", ADMIN),
+    "portal.consent_export": ("GET", "/portal/consent.csv", ADMIN),
     "portal.audit": ("GET", "/portal/audit", ADMIN),
     "portal.users": ("GET", "/portal/users", ADMIN),
     "portal.add_user": ("POST", "/portal/users", ADMIN),

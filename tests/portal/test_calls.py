@@ -119,6 +119,32 @@ def test_a_promise_by_phone_pauses_reminders_like_a_promise_by_text(as_staff, po
     assert "Promise recorded: $150.00 on" in flashed
 
 
+def test_a_call_resolves_the_escalations_its_outcome_answers(as_staff, portal):
+    from bot.audit import entries
+
+    world = portal.world
+    answered = [escalate(world.dealer_id, world.borrower_id, world.account_id, reason)
+                for reason in ("hardship", "human")]
+    disputed = escalate(world.dealer_id, world.borrower_id, world.account_id, "dispute")
+    day = today() + timedelta(days=3)
+    _log(as_staff, world.account_id, outcome="promise", promised_date=day.isoformat())
+    with db.session_scope() as session:
+        assert [session.get(Escalation, e).status for e in answered] == ["resolved"] * 2
+        assert session.get(Escalation, disputed).status == "open"  # a promise settles no dispute
+        resolved = [e.details for e in entries(session, world.dealer_id, action="resolve")]
+    assert len(resolved) == 2 and all("call: promised to pay" in d for d in resolved)
+    assert "2 escalations answered by this call." in as_staff.get("/portal/calls").get_data(
+        as_text=True)
+
+
+def test_no_answer_answers_nothing(as_staff, portal):
+    world = portal.world
+    waiting = escalate(world.dealer_id, world.borrower_id, world.account_id, "human")
+    _log(as_staff, world.account_id, outcome="no_answer")
+    with db.session_scope() as session:
+        assert session.get(Escalation, waiting).status == "open"
+
+
 def test_a_promise_too_far_away_is_refused(as_staff, portal):
     account_id = _account(portal, "Leo Brown", "+15551230005", 10)
     far = (today() + timedelta(days=40)).isoformat()

@@ -8,7 +8,7 @@ import pytest
 
 from bot import db
 from bot.clock import utcnow
-from bot.models import Borrower, Dealer, Escalation
+from bot.models import Account, Borrower, Dealer, Escalation
 from tests.portal.support import escalate, sign_in, token
 
 # Staff replies go only inside texting hours; these tests are about what they do.
@@ -19,34 +19,108 @@ def _post(client, path: str, **data):
     return client.post(path, data={"csrf_token": token(client), **data})
 
 
-def test_queue_lists_oldest_first_with_reason_last_text_and_overdue_clock(as_staff, portal):
+def _second_borrower(dealer_id: int, name: str = "Leo Brown",
+                     phone: str = "+15551230005") -> tuple[int, int]:
+    """Another borrower of the dealer with an account owing money: (borrower, account)."""
+    with db.session_scope() as session:
+        borrower = Borrower(dealer_id=dealer_id, name=name, phone=phone, language="en")
+        session.add(borrower)
+        session.flush()
+        account = Account(dealer_id=dealer_id, borrower_id=borrower.id, reference="LN-9005",
+                          balance_cents=90000, amount_due_cents=20000)
+        session.add(account)
+        session.flush()
+        return borrower.id, account.id
+
+
+def _open_every_hour(dealer_id: int) -> None:
+    """Business hours around the clock, so the response clock is wall-clock time."""
+    with db.session_scope() as session:
+        session.get(Dealer, dealer_id).business_hours = "Mon-Sun 00:00-23:59"
+
+
+def test_queue_has_one_row_per_borrower_with_every_reason_the_latest_text_and_the_clock(
+        as_staff, portal):
     world = portal.world
-    world.phone.text("I want to talk to a real person")
+    _open_every_hour(world.dealer_id)
+    world.phone.text("I want to talk to a real person")  # the bot escalates (a person)
     late = escalate(world.dealer_id, world.borrower_id, world.account_id, "dispute", "not mine")
+    escalate(world.dealer_id, world.borrower_id, world.account_id, "hardship", "lost my job")
     with db.session_scope() as session:
         session.get(Escalation, late).created_at = utcnow() - timedelta(minutes=95)
-    assert "Dispute" in as_staff.get("/portal/queue").get_data(as_text=True)
+    leo, leo_account = _second_borrower(world.dealer_id)
+    escalate(world.dealer_id, leo, leo_account, "human", "call me")
     page = as_staff.get("/portal/queue/rows").get_data(as_text=True)
-    dispute_at, human_at = page.index("Dispute</span>"), page.index("Asked for a person")
-    assert dispute_at < human_at  # oldest first
-    assert "I want to talk to a real person" in page  # the borrower's last text
-    assert 'class="overdue"' in page and "Overdue</strong> 1 h 35 min" in page
-    assert page.count("Overdue</strong>") == 1  # the fresh one is within the 1 h target
+    assert page.count("<tr ") == 2  # Dana's three escalations are one row
+    dana_row, leo_row = page.split("<tr ")[1:]
+    assert "Dana Reyes" in dana_row and "Leo Brown" in leo_row  # the longest waiting first
+    for reason in ("Dispute", "Asked for a person", "Hardship"):
+        assert reason in dana_row
+    assert "I want to talk to a real person" in dana_row  # the borrower's latest text...
+    assert "Latest: Bot" in dana_row  # ...and who wrote last (the bot answered it)
+    assert 'class="overdue"' in dana_row and "Overdue</strong> 1 h 35 min" in dana_row
+    assert "Overdue" not in leo_row  # the fresh one is within the 1 h target
+
+
+def test_the_response_clock_counts_only_business_hours(as_staff, portal, clock):
+    """Escalated on Friday evening after closing, looked at on Monday at 09:30: it has
+    waited 30 minutes of business hours, not a weekend, and is not overdue."""
+    world = portal.world
+    friday = clock.today() + timedelta(days=(4 - clock.today().weekday()) % 7)
+    escalation_id = escalate(world.dealer_id, world.borrower_id, world.account_id)
+    with db.session_scope() as session:
+        session.get(Dealer, world.dealer_id).business_hours = "Mon-Fri 09:00-18:00"
+        session.get(Escalation, escalation_id).created_at = clock.local(friday, 20)
+    clock.move_to(clock.local(friday + timedelta(days=3), 9, minute=30))
+    row = as_staff.get("/portal/queue/rows").get_data(as_text=True)
+    assert "30 min" in row and "Overdue" not in row
+    clock.advance(minutes=61)
+    assert "Overdue</strong> 1 h 31 min" in as_staff.get("/portal/queue/rows").get_data(
+        as_text=True)
 
 
 def test_queue_filters_by_reason_and_holder(as_staff, portal):
     world = portal.world
     mine = escalate(world.dealer_id, world.borrower_id, world.account_id, "hardship")
     escalate(world.dealer_id, world.borrower_id, world.account_id, "dispute")
-    _post(as_staff, f"/portal/escalations/{mine}/takeover")
+    leo, leo_account = _second_borrower(world.dealer_id)
+    escalate(world.dealer_id, leo, leo_account, "fallback")
+    _post(as_staff, f"/portal/escalations/{mine}/takeover")  # takes Dana's conversation
     only_hardship = as_staff.get("/portal/queue/rows?reason=hardship").get_data(as_text=True)
-    assert "Hardship" in only_hardship and "Dispute" not in only_hardship
+    assert "Dana Reyes" in only_hardship and "Leo Brown" not in only_hardship
     held_by_me = as_staff.get("/portal/queue/rows?holder=mine").get_data(as_text=True)
-    assert "Hardship" in held_by_me and "Dispute" not in held_by_me
+    assert "Dana Reyes" in held_by_me and "Dispute" in held_by_me  # the whole conversation
+    assert "Leo Brown" not in held_by_me
     nobody = as_staff.get("/portal/queue/rows?holder=unassigned").get_data(as_text=True)
-    assert "Dispute" in nobody and "Hardship" not in nobody
+    assert "Leo Brown" in nobody and "Dana Reyes" not in nobody
     by_name = as_staff.get("/portal/queue?holder=Sam+Ortiz").get_data(as_text=True)
     assert '<option value="Sam Ortiz" selected>' in by_name
+
+
+def test_take_over_and_hand_back_act_on_every_escalation_of_the_borrower(as_staff, portal):
+    from bot.audit import entries
+
+    world = portal.world
+    ids = [escalate(world.dealer_id, world.borrower_id, world.account_id, reason)
+           for reason in ("hardship", "dispute", "fallback")]
+    _post(as_staff, f"/portal/escalations/{ids[1]}/takeover")
+    with db.session_scope() as session:
+        assert {session.get(Escalation, i).status for i in ids} == {"taken_over"}
+    # A reason that comes while Sam holds the conversation joins it.
+    joined = escalate(world.dealer_id, world.borrower_id, world.account_id, "broken_promise")
+    with db.session_scope() as session:
+        assert (session.get(Escalation, joined).status,
+                session.get(Escalation, joined).holder_name) == ("taken_over", "Sam Ortiz")
+    _post(as_staff, f"/portal/escalations/{ids[0]}/handback", note="Talked it through")
+    with db.session_scope() as session:
+        assert {session.get(Escalation, i).status for i in [*ids, joined]} == {"resolved"}
+        audited = [(e.action, e.details) for e in entries(session, world.dealer_id)]
+    for escalation_id in ids:
+        assert any(a == "take_over" and f"escalation {escalation_id} " in d for a, d in audited)
+    for escalation_id in [*ids, joined]:
+        assert any(a == "hand_back" and f"escalation {escalation_id} " in d for a, d in audited)
+    transcript = as_staff.get(f"/portal/borrowers/{world.borrower_id}/transcript")
+    assert transcript.get_data(as_text=True).count("Handed back to the bot") == 1
 
 
 def test_take_over_reply_hand_back(as_staff, portal, twilio_fake):

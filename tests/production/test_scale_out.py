@@ -291,7 +291,7 @@ def test_the_servers_logs_are_json_lines_with_phone_numbers_masked(cluster):
 def test_every_worker_answers_readyz_and_healthz(cluster):
     for path in ("/healthz", "/readyz"):
         assert all(cluster.server.answers(path) for _ in range(6))
-    assert len(cluster.server.pids()) == 3  # the master and two workers
+    assert len(cluster.server.pids()) == 4  # the master, two workers, the live-event server
     assert Path(f"/proc/{cluster.server.pids()[1]}").exists()
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.dialogue import commitments
+from bot.dialogue import arrangements, commitments
 from bot.dialogue.actions.base import BorrowerAction
 from bot.dialogue.context import Turn
 
@@ -22,7 +22,9 @@ class ActionCheckBalance(BorrowerAction):
         if open_now.dispute is not None:
             turn.say("balance_in_dispute", reference=account.reference, balance=balance)
         elif account.amount_due_cents > 0 and account.due_date:
-            turn.say("balance_with_due", reference=account.reference, balance=balance,
+            arranged = arrangements.current(turn) is not None  # then no "Reply PAY"
+            turn.say("balance_with_due_arranged" if arranged else "balance_with_due",
+                     reference=account.reference, balance=balance,
                      amount_due=turn.money(account.amount_due_cents),
                      due_date=turn.day(account.due_date))
         else:

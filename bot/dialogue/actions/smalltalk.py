@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from bot.collection import open_dispute
-from bot.dialogue import plan_flow, questions, support_flow
+from bot.dialogue import arrangements, plan_flow, questions, support_flow
 from bot.dialogue.actions.base import BorrowerAction
 from bot.dialogue.context import Turn
 from bot.dialogue.routing import remind_open_confirmation
@@ -16,9 +15,8 @@ class ActionGreet(BorrowerAction):
     NAME = "action_greet"
 
     def respond(self, turn: Turn) -> None:
-        """Greet and list the main replies (no payment prompt during a dispute)."""
-        disputed = turn.account is not None and open_dispute(turn.session, turn.account.id)
-        turn.say("greet_plain" if disputed else "greet", first_name=turn.borrower.first_name)
+        """Greet and list the main replies (no payment prompt while something is arranged)."""
+        arrangements.greet(turn)
 
 
 class ActionThank(BorrowerAction):
@@ -90,7 +88,7 @@ class ActionFallback(BorrowerAction):
             turn.say("fallback_escalated", dealer=turn.dealer.name,
                      when=support_flow.when_a_person(turn))
         else:
-            turn.say("fallback")
+            turn.say("fallback" if arrangements.current(turn) is None else "fallback_arranged")
 
     def count_misunderstanding(self, turn: Turn) -> None:
         """One more misunderstood message in a row (reset once escalated)."""

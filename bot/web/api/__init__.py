@@ -106,6 +106,7 @@ def json_body() -> dict:
 
 from bot.web.api import (  # noqa: E402,F401 - registers the routes
     accounts,
+    consent,
     escalations,
     experiments,
     imports,

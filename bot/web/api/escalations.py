@@ -6,12 +6,15 @@ bot/console/takeover.py; the acting API key is recorded in the audit log.
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import g, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from bot.audit import Actor
 from bot.clock import iso_utc
+from bot.console.agreements import Agreement, AgreementError
 from bot.console.staff_text import StaffTextError, note_text, reply_text
 from bot.console.takeover import (
     EscalationConflict,
@@ -26,6 +29,8 @@ from bot.messaging.outbound import SendRefused
 from bot.models import ApiKey, Escalation, EscalationStatus
 from bot.web.api import ApiError, api, json_body
 from bot.web.api.accounts import owned_account
+
+HANDBACK_KINDS = ("none", "promise", "plan", "pause", "dispute")
 
 STATUSES = (EscalationStatus.OPEN, EscalationStatus.TAKEN_OVER, EscalationStatus.RESOLVED)
 
@@ -124,20 +129,56 @@ def send_message(escalation_id: int) -> ResponseReturnValue:
     return jsonify(message_json(message)), 201
 
 
+def _agreement(raw: object) -> Agreement | None:
+    """The optional `agreement` of a hand-back, as bot/console/agreements.py takes it."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or raw.get("kind") not in HANDBACK_KINDS:
+        raise ApiError(400, "invalid_request",
+                       f"agreement.kind must be one of {', '.join(HANDBACK_KINDS)}")
+
+    def day(name: str) -> date | None:
+        value = raw.get(name)
+        if value is None:
+            return None
+        try:
+            return date.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            return None
+
+    def whole(name: str) -> int | None:
+        value = raw.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise ApiError(400, "invalid_request", f"agreement.{name} must be an integer")
+        return value
+
+    return Agreement(kind=raw["kind"], promised_date=day("date"),
+                     amount_cents=whole("amount_cents"), installments=whole("installments"),
+                     frequency=raw.get("frequency") if isinstance(raw.get("frequency"), str)
+                     else None, whole_balance=raw.get("whole_balance") is True,
+                     pause_until=day("until"))
+
+
 @api.post("/escalations/<int:escalation_id>/handback")
 def handback(escalation_id: int) -> ResponseReturnValue:
-    """The bot answers again; the escalation is resolved (an optional `note` is kept)."""
+    """The bot answers again; the borrower's escalations are resolved (an optional `note`
+    is kept; an optional `agreement` becomes the record the bot itself would make)."""
     escalation = _owned_escalation(escalation_id)
     data = request.get_json(silent=True)
+    data = data if isinstance(data, dict) else {}
     try:
-        note = note_text(data.get("note") if isinstance(data, dict) else None)
+        note = note_text(data.get("note"))
     except StaffTextError as error:
         raise ApiError(400, "invalid_request", f"note: {error}") from None
+    agreement = _agreement(data.get("agreement"))
     try:
         # The dealer's own system may release a conversation whoever holds it.
-        hand_back(g.db, escalation, note, actor=_api_actor(), force=True)
+        hand_back(g.db, escalation, note, actor=_api_actor(), force=True, agreement=agreement)
     except (EscalationConflict, EscalationResolved) as error:
         raise _conflict(error) from None
+    except AgreementError as error:
+        g.db.rollback()
+        raise ApiError(400, "invalid_agreement", f"agreement: {error}") from None
     g.db.commit()
     return jsonify(escalation_json(escalation))
 

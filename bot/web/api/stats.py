@@ -15,7 +15,8 @@ from bot.web.api import ApiError, api
 DEFAULT_DAYS = 30
 
 
-def _date(name: str, default: date) -> date:
+def date_param(name: str, default: date) -> date:
+    """A YYYY-MM-DD query parameter (default when absent); 400 when unreadable."""
     raw = request.args.get(name)
     if not raw:
         return default
@@ -28,8 +29,8 @@ def _date(name: str, default: date) -> date:
 @api.get("/stats")
 def stats() -> ResponseReturnValue:
     """Results from `from` to `to` (inclusive; default: the last 30 days)."""
-    end = _date("to", dealer_today(g.dealer))
-    start = _date("from", end - timedelta(days=DEFAULT_DAYS - 1))
+    end = date_param("to", dealer_today(g.dealer))
+    start = date_param("from", end - timedelta(days=DEFAULT_DAYS - 1))
     try:
         results = dealer_stats(g.db, g.dealer, start, end)
     except ValueError as error:

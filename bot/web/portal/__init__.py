@@ -51,6 +51,7 @@ def register(app: Flask) -> None:
         audit,
         auth,
         calls,
+        consent,
         console,
         console_actions,
         dashboard,
@@ -102,6 +103,11 @@ def _before() -> ResponseReturnValue | None:
 def _security_headers(response: object) -> object:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    from bot.web.portal.events import events_origin
+
+    origin = events_origin()
+    if origin:  # the live stream comes from the event server's own origin
+        response.headers["Content-Security-Policy"] += f"; connect-src 'self' {origin}"
     return response
 
 

@@ -7,6 +7,7 @@ from flask import g, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
+from bot import consent
 from bot.console.account_filters import SEGMENTS, find_accounts
 from bot.console.account_view import days_late, summarize
 from bot.console.queue import active_escalation
@@ -15,6 +16,8 @@ from bot.models import Account, CallLog
 from bot.web.portal import bp
 from bot.web.portal.console import REASONS
 from bot.web.portal.helpers import dealer_today, owned
+
+ARRANGEMENT_LABELS = {"dispute": "dispute", "plan": "payment plan", "promise": "promise to pay"}
 
 
 @bp.get("/accounts")
@@ -27,7 +30,7 @@ def accounts() -> ResponseReturnValue:
     result = find_accounts(g.db, g.dealer.id, today, search=search, segment=segment, page=page)
     return render_template("portal/accounts.html", result=result, search=search,
                            segment=segment, segments=SEGMENTS, today=today,
-                           days_late=days_late)
+                           days_late=days_late, arrangement_labels=ARRANGEMENT_LABELS)
 
 
 @bp.get("/accounts/<int:account_id>")
@@ -37,6 +40,8 @@ def account(account_id: int) -> ResponseReturnValue:
     calls = g.db.execute(select(CallLog).where(CallLog.account_id == row.id)
                          .order_by(CallLog.id.desc()).limit(20)).scalars().all()
     return render_template("portal/account.html", account=row,
+                           consent_events=consent.history(g.db, g.dealer.id, row.borrower.phone),
+                           consent_sources=consent.SOURCE_LABELS,
                            summary=summarize(g.db, row, dealer_today()),
                            escalation=active_escalation(g.db, row.borrower_id),
                            items=timeline(g.db, row.borrower_id), reasons=REASONS, calls=calls)

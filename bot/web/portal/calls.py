@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -11,13 +9,13 @@ from flask_login import current_user
 from bot.clock import utcnow
 from bot.console.account_view import summarize
 from bot.console.call_list import call_list
-from bot.console.call_outcomes import OUTCOMES, CallOutcome, CallOutcomeError, log_call
+from bot.console.call_outcomes import OUTCOMES, CallOutcomeError, agreement_kind, log_call
 from bot.localtime import local_now
 from bot.messaging.quiet_hours import may_send_now, window
 from bot.models import Account
-from bot.money import to_cents
 from bot.payments.plans import FREQUENCIES
 from bot.web.portal import bp
+from bot.web.portal.agreement_form import agreement_from_form
 from bot.web.portal.helpers import dealer_today, owned
 
 
@@ -29,31 +27,12 @@ def calls() -> ResponseReturnValue:
                            window_start=start, window_end=end)
 
 
-def _outcome_from_form() -> CallOutcome:
-    form = request.form
-    amount = (form.get("amount") or "").strip()
-    count = (form.get("installments") or "").strip()
-    promised = (form.get("promised_date") or "").strip()
-    try:
-        return CallOutcome(
-            outcome=form.get("outcome", ""),
-            note=(form.get("note") or "").strip()[:2000],
-            promised_date=date.fromisoformat(promised) if promised else None,
-            amount_cents=to_cents(amount) if amount else None,
-            installments=int(count) if count else None,
-            frequency=form.get("frequency") or None,
-            whole_balance=form.get("whole_balance") == "on",
-        )
-    except ValueError as error:
-        raise CallOutcomeError(f"check the details: {error}") from None
-
-
 def _form(account: Account, status: int = 200, **extra: object) -> ResponseReturnValue:
     now = utcnow()
     borrower = account.borrower
     return render_template("portal/call_log.html", account=account,
                            summary=summarize(g.db, account, dealer_today()), outcomes=OUTCOMES,
-                           frequencies=FREQUENCIES,
+                           frequencies=g.dealer.allowed_frequencies or FREQUENCIES,
                            local_time_now=local_now(borrower, g.dealer, now),
                            may_call_now=may_send_now(borrower, g.dealer, now),
                            **{"form": {}, **extra}), status
@@ -70,11 +49,15 @@ def log_call_outcome(account_id: int) -> ResponseReturnValue:
     """Record the call; the outcome updates the account as the same answer by text would."""
     account = owned(Account, account_id)
     try:
-        logged = log_call(g.db, account, _outcome_from_form(), current_user.actor, utcnow())
+        outcome = request.form.get("outcome", "")
+        agreed = agreement_from_form(request.form, agreement_kind(outcome))
+        logged = log_call(g.db, account, outcome, agreed, current_user.actor, utcnow())
     except CallOutcomeError as error:
         g.db.rollback()
         return _form(account, 400, error=str(error), form=request.form)
     g.db.commit()
+    answered = (f" {logged.resolved} escalation{'s' if logged.resolved != 1 else ''} "
+                "answered by this call." if logged.resolved else "")
     flash(logged.summary + (" (adjusted to the dealer's plan rules)"
-                            if logged.adjustments else ""))
+                            if logged.adjustments else "") + answered)
     return redirect(url_for("portal.calls"))

@@ -13,12 +13,21 @@ from flask_login import current_user
 from bot.clock import utcnow
 from bot.console import queue as console_queue
 from bot.console.account_view import summarize
-from bot.console.timeline import timeline
+from bot.console.takeover import conversation as conversation_escalations
+from bot.console.timeline import AUTHOR_LABELS, timeline
 from bot.localtime import local_now
 from bot.messaging.quiet_hours import may_send_now
-from bot.models import Account, Borrower, Escalation, EscalationReason, EscalationStatus
+from bot.models import (
+    Account,
+    Borrower,
+    Escalation,
+    EscalationReason,
+    EscalationStatus,
+    Message,
+)
 from bot.money import format_cents
 from bot.web.portal import bp
+from bot.web.portal.agreement_form import HANDBACK_KINDS
 from bot.web.portal.helpers import dealer_today, owned
 
 REASONS = {
@@ -34,6 +43,14 @@ REASONS = {
 }
 
 
+def author_label(message: Message) -> str:
+    """Who wrote a text, as the queue shows it ("Dana", "Bot", "Sam Ortiz")."""
+    if message.author == "borrower":
+        borrower = g.db.get(Borrower, message.borrower_id)
+        return borrower.first_name if borrower else "Borrower"
+    return AUTHOR_LABELS.get(message.author, message.author.title())
+
+
 def _queue_rows() -> list[console_queue.QueueRow]:
     return console_queue.queue(g.db, g.dealer, utcnow(), reason=request.args.get("reason") or None,
                                holder=request.args.get("holder") or None,
@@ -44,6 +61,7 @@ def _queue_rows() -> list[console_queue.QueueRow]:
 def queue() -> ResponseReturnValue:
     """Open escalations, oldest first, with reason, last text and response clock."""
     return render_template("portal/queue.html", rows=_queue_rows(), reasons=REASONS,
+                           author_label=author_label,
                            holders=console_queue.holders(g.db, g.dealer.id),
                            reason=request.args.get("reason", ""),
                            holder=request.args.get("holder", ""))
@@ -52,7 +70,8 @@ def queue() -> ResponseReturnValue:
 @bp.get("/queue/rows")
 def queue_rows() -> ResponseReturnValue:
     """Just the queue's rows (the page refreshes them on live events)."""
-    return render_template("portal/_queue_rows.html", rows=_queue_rows(), reasons=REASONS)
+    return render_template("portal/_queue_rows.html", rows=_queue_rows(), reasons=REASONS,
+                           author_label=author_label)
 
 
 def quick_replies(borrower: Borrower, account: Account | None) -> list[str]:
@@ -71,12 +90,17 @@ def quick_replies(borrower: Borrower, account: Account | None) -> list[str]:
 
 
 def conversation_context(escalation: Escalation, **extra: object) -> dict:
-    """Everything the conversation view shows."""
+    """Everything the conversation view shows. The borrower's conversation is one,
+    whichever of its escalations the page was opened through: a handed-back one
+    shows the borrower's newer active escalation when there is one."""
+    if escalation.status == EscalationStatus.RESOLVED:
+        escalation = console_queue.active_escalation(g.db, escalation.borrower_id) or escalation
     borrower = g.db.get(Borrower, escalation.borrower_id)
     account = g.db.get(Account, escalation.account_id) if escalation.account_id else None
     now = utcnow()
     return {
         "escalation": escalation,
+        "conversation": conversation_escalations(g.db, borrower.id),
         "borrower": borrower,
         "account": account,
         "summary": summarize(g.db, account, dealer_today()) if account else None,
@@ -88,6 +112,10 @@ def conversation_context(escalation: Escalation, **extra: object) -> dict:
         "borrower_time": local_now(borrower, g.dealer, now),
         "may_text_now": may_send_now(borrower, g.dealer, now),
         "reply_text": "",
+        "handback_kinds": HANDBACK_KINDS,
+        "frequencies": g.dealer.allowed_frequencies,
+        "handback_form": {},
+        "today": local_now(borrower, g.dealer, now).date(),
         **extra,
     }
 

@@ -6,6 +6,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from bot.console.agreements import AgreementError
 from bot.console.staff_text import StaffTextError, note_text, reply_text
 from bot.console.takeover import (
     EscalationConflict,
@@ -18,6 +19,7 @@ from bot.messaging.outbound import SendRefused
 from bot.messaging.quiet_hours import window
 from bot.models import Borrower, Escalation
 from bot.web.portal import bp
+from bot.web.portal.agreement_form import HANDBACK_KINDS, agreement_from_form
 from bot.web.portal.console import conversation_context
 from bot.web.portal.helpers import local_time, owned
 
@@ -97,18 +99,26 @@ def reply(escalation_id: int) -> ResponseReturnValue:
 
 @bp.post("/escalations/<int:escalation_id>/handback")
 def handback(escalation_id: int) -> ResponseReturnValue:
-    """Give the conversation back to the bot, with a note for the transcript."""
+    """Give the conversation back to the bot, with what was agreed and a note."""
     escalation = owned(Escalation, escalation_id)
+    kind = request.form.get("agreement") or "none"
     try:
+        if kind not in HANDBACK_KINDS:
+            raise AgreementError("choose what was agreed")
         note = note_text(request.form.get("note"))
-        hand_back(g.db, escalation, note, actor=current_user.actor, force=current_user.is_admin)
-    except StaffTextError as invalid:
-        flash(f"Not handed back: {invalid}.", "error")
-        return _back(escalation)
+        hand_back(g.db, escalation, note, actor=current_user.actor, force=current_user.is_admin,
+                  agreement=agreement_from_form(request.form, kind))
+    except (StaffTextError, AgreementError) as invalid:
+        g.db.rollback()
+        g.db.refresh(escalation)
+        return render_template("portal/conversation.html", **conversation_context(
+            escalation, handback_error=f"Not handed back: {invalid}.",
+            handback_form=request.form)), 400
     except (EscalationConflict, EscalationResolved) as error:
         g.db.rollback()
         flash(_conflict_message(error), "error")
         return _back(escalation)
     g.db.commit()
-    flash("Handed back: the bot answers this borrower again.")
+    agreed = f" {escalation.note}" if kind != "none" and escalation.note else ""
+    flash(f"Handed back: the bot answers this borrower again.{agreed}")
     return redirect(url_for("portal.queue"))

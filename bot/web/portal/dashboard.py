@@ -10,13 +10,27 @@ from flask.typing import ResponseReturnValue
 
 from bot.campaigns.experiments import experiments_json
 from bot.campaigns.stats import dealer_stats
+from bot.consent import SOURCE_LABELS
+from bot.console.consent_report import honoured
+from bot.dealers import sender_warnings
 from bot.web.portal import bp
 from bot.web.portal.charts import bar_chart, column_chart
 from bot.web.portal.console import REASONS
-from bot.web.portal.helpers import admin_required, dealer_today, money
+from bot.web.portal.helpers import admin_required, dealer_today, minutes_text, money
 from bot.web.portal.templates_editor import KIND_LABELS
 
 PERIODS = (7, 30, 90)
+
+
+def duration_text(seconds: float) -> str:
+    """How long, in the largest sensible unit: "none", "45 s", "3 h 10 min", "2 days"."""
+    if seconds <= 0:
+        return "none"
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    if seconds < 2 * 86400:
+        return minutes_text(int(seconds // 60))
+    return f"{seconds / 86400:.0f} days"
 
 
 def percent(rate: float | None) -> str:
@@ -62,8 +76,12 @@ def dashboard() -> ResponseReturnValue:
     days = request.args.get("days", 30, type=int)
     days = days if days in PERIODS else 30
     end = dealer_today()
-    stats = dealer_stats(g.db, g.dealer, end - timedelta(days=days - 1), end)
+    start = end - timedelta(days=days - 1)
+    stats = dealer_stats(g.db, g.dealer, start, end)
     return render_template("portal/dashboard.html", stats=stats, charts=_charts(stats),
+                           consent=honoured(g.db, g.dealer, start, end),
+                           consent_sources=SOURCE_LABELS, period_start=start, period_end=end,
+                           duration=duration_text, sender_warnings=sender_warnings(g.dealer),
                            days=days, periods=PERIODS, percent=percent, kinds=KIND_LABELS,
                            reasons=REASONS, outcome_mix=_outcome_mix(stats),
                            experiments=experiments_json(g.db, g.dealer))

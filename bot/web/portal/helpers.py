@@ -19,6 +19,7 @@ from bot.audit import Actor
 from bot.models import User
 from bot.money import format_cents
 from bot.web.portal import bp
+from bot.web.portal.events import events_url
 
 Row = TypeVar("Row")
 
@@ -124,4 +125,4 @@ def minutes_text(minutes: int) -> str:
 @bp.context_processor
 def _template_helpers() -> dict:
     return {"local_time": local_time, "iso_local": iso_local, "money": money,
-            "minutes_text": minutes_text, "dealer": g.get("dealer")}
+            "minutes_text": minutes_text, "dealer": g.get("dealer"), "events_url": events_url}

@@ -13,10 +13,11 @@ from sqlalchemy import select
 from bot.audit import record
 from bot.campaigns.schedule import REMINDER_KINDS, ScheduleError, save_schedule, steps_for
 from bot.console import dealer_settings
-from bot.dealers import issue_api_key
+from bot.dealers import issue_api_key, sender_warnings
 from bot.models import ApiKey
 from bot.payments.connect import describe as stripe_status
 from bot.payments.plans import FREQUENCIES
+from bot.phones import NUMBER_TYPE_LABELS, number_type
 from bot.web.portal import bp
 from bot.web.portal.helpers import admin_required, owned
 from bot.wording.compliance import COLLECTOR_MODES
@@ -38,6 +39,9 @@ def _page(status: int = 200, **extra: object) -> ResponseReturnValue:
                            frequencies=FREQUENCIES, steps=steps_for(g.db, g.dealer),
                            reminder_kinds=REMINDER_KINDS, schedule_rows=MAX_SCHEDULE_ROWS,
                            stripe_status=stripe_status(g.db, g.dealer),
+                           sender_numbers=[(n.phone, NUMBER_TYPE_LABELS[number_type(n.phone)])
+                                           for n in g.dealer.numbers],
+                           sender_warnings=sender_warnings(g.dealer),
                            **{"errors": {}, "form": {}, **extra}), status
 
 

@@ -55,7 +55,8 @@
     const url = document.body.dataset.eventsUrl;
     const status = document.getElementById("live-status");
     if (!url || !window.EventSource) return;
-    const source = new EventSource(url);
+    // The stream may come from the event server on another port: send the session cookie.
+    const source = new EventSource(url, { withCredentials: true });
     const show = (state) => {
       document.body.dataset.live = state;
       if (status) { status.dataset.state = state; status.textContent = state === "connected" ? "live" : "offline"; }
@@ -96,6 +97,20 @@
     }
   });
 
+  // ---- the hand-back form shows the details of the chosen agreement only
+  function showAgreementDetails(root) {
+    root.querySelectorAll("form#handback-form").forEach((form) => {
+      const chosen = form.querySelector('input[name="agreement"]:checked')?.value || "none";
+      form.querySelectorAll(".agreement-details").forEach((box) => {
+        box.hidden = box.dataset.agreement !== chosen;
+      });
+    });
+  }
+  document.addEventListener("change", (event) => {
+    if (event.target.name === "agreement") showAgreementDetails(document);
+  });
+  document.addEventListener("textpay:refreshed", (event) => showAgreementDetails(event.target));
+
   // ---- quick replies fill the reply box (staff can still edit before sending)
   document.addEventListener("click", (event) => {
     const chip = event.target.closest && event.target.closest("[data-quick-reply]");
@@ -110,6 +125,7 @@
   document.addEventListener("DOMContentLoaded", () => {
     document.querySelectorAll("[data-segment-counter]").forEach(updateCounter);
     document.querySelectorAll(".transcript").forEach(scrollToNewest);
+    showAgreementDetails(document);
     startLive();
   });
 })();
