@@ -167,7 +167,7 @@ def _speed_up_event_parsing() -> None:
 
 
 @contextmanager
-def _without_the_training_graph() -> Iterator[None]:
+def without_the_training_graph() -> Iterator[None]:
     """Load a model's metadata without importing the classes of its training graph.
 
     The archive's metadata names every class of both graphs, and reading it
@@ -265,7 +265,7 @@ class AgentRunner:
     async def _load(self, model_path: Path) -> Any:
         from rasa.core.agent import Agent
 
-        with _without_the_training_graph():
+        with without_the_training_graph():
             return Agent.load(
                 str(model_path),
                 tracker_store=self.tracker_store,
