@@ -102,7 +102,9 @@ def _borrower_for(session: Session, dealer: Dealer, data: BorrowerIn) -> Borrowe
         session.flush()
         consent.given(session, borrower, consent.API, data.consent_source)
     else:
-        borrower.name, borrower.language = data.name, data.language
+        borrower.name = data.name
+        if not borrower.language_chosen:  # the borrower's own choice outlasts the dealer's
+            borrower.language = data.language
     return borrower
 
 
