@@ -285,6 +285,17 @@ def _settle_refusal(reminder: Reminder, refused: SendRefused) -> str:
     return refused.reason
 
 
+def template_on(template: str, due: date | None, today: date) -> str:
+    """The template a reminder goes with on `today`: one held past its day (for the hours
+    or days the borrower asked for) says what is true when it goes — "due today" sent
+    after the due date is the overdue one, "upcoming" sent on the day the due-day one."""
+    if due is None or template not in ("reminder_upcoming", "reminder_due"):
+        return template
+    if today > due:
+        return "reminder_overdue"
+    return "reminder_due" if today == due else template
+
+
 def send_one(session: Session, reminder: Reminder, at: datetime) -> str:
     """Send a claimed reminder if it still may go; "sent" or the reason it did not."""
     account = session.get(Account, reminder.account_id)
@@ -296,9 +307,11 @@ def send_one(session: Session, reminder: Reminder, at: datetime) -> str:
     if reason is not None:
         reminder.status, reminder.reason = ReminderStatus.SKIPPED, reason
         return reason
-    variant = session.get(ExperimentVariant, reminder.variant_id) if reminder.variant_id \
-        else None
-    text = render_message(session, dealer, account, reminder.template, borrower.language, today,
+    template = template_on(reminder.template, reminder.due_date, today)
+    # An experiment's variant is worded for the template it was drawn for.
+    variant = session.get(ExperimentVariant, reminder.variant_id) \
+        if reminder.variant_id and template == reminder.template else None
+    text = render_message(session, dealer, account, template, borrower.language, today,
                           body=variant.body(borrower.language) if variant else None)
     kind = "welcome" if reminder.template == WELCOME else "reminder"
     try:

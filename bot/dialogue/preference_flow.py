@@ -82,7 +82,7 @@ def _days_text(turn: Turn, days: frozenset[int]) -> str:
     names = [turn.render(f"pref_day_{day}") for day in sorted(days)]
     if len(names) == 1:
         return names[0]
-    return ", ".join(names[:-1]) + turn.render("pref_or").rstrip() + " " + names[-1]
+    return f"{', '.join(names[:-1])} {turn.render('pref_or')} {names[-1]}"
 
 
 def _window_text(turn: Turn, preferences: Preferences) -> str:
@@ -123,7 +123,7 @@ def confirmation(turn: Turn, outcome: Outcome, asked: dict[str, object]) -> str:
     if "paused_until" in asked:
         clauses.append(turn.render("pref_pause", date=turn.day(preferences.paused_until))
                        if preferences.paused_until else turn.render("pref_resume"))
-    text = turn.render("pref_confirm", what=turn.render("pref_join").join(clauses))
+    text = turn.render("pref_confirm", what=(turn.render("pref_join") + " ").join(clauses))
     if outcome.capped:
         text += " " + turn.render("pref_pause_capped", days=outcome.max_pause_days)
     return text
