@@ -197,13 +197,14 @@ def _window(folded: str) -> tuple[dt.time | None, dt.time | None, int | None]:
     return start, end, unclear
 
 
-def _day_mentions(folded: str, skip: tuple[int, int] | None) -> list[tuple[int, frozenset]]:
-    found: list[tuple[int, frozenset]] = []
+def _day_mentions(folded: str,
+                  skip: tuple[int, int] | None) -> list[tuple[int, int, frozenset]]:
+    found: list[tuple[int, int, frozenset]] = []
     taken: list[tuple[int, int]] = [skip] if skip else []
     for pattern, days in _DAY_PHRASES:
         for match in pattern.finditer(folded):
             if not any(a <= match.start() < b for a, b in taken):
-                found.append((match.start(), days))
+                found.append((match.start(), match.end(), days))
                 taken.append(match.span())
     for match in _TOKEN.finditer(folded):
         if any(a <= match.start() < b for a, b in taken):
@@ -214,8 +215,26 @@ def _day_mentions(folded: str, skip: tuple[int, int] | None) -> list[tuple[int, 
             close = get_close_matches(base, [w for w in _DAY_WORDS if len(w) >= 6], 1, 0.8)
             base = close[0] if close else base
         if base in _DAY_WORDS and (len(base) > 3 or _short_day_ok(folded, match.start())):
-            found.append((match.start(), _DAY_WORDS[base]))
-    return found
+            found.append((match.start(), match.end(), _DAY_WORDS[base]))
+    return _ranges(folded, sorted(found, key=lambda mention: mention[0]))
+
+
+_RANGE = re.compile(r"\s*(?:through|thru|to|till|until|-|a|al|hasta)\s*")
+
+
+def _ranges(folded: str, mentions: list[tuple[int, int, frozenset]]
+            ) -> list[tuple[int, int, frozenset]]:
+    """"monday through friday" / "de lunes a viernes": every day from one to the other."""
+    merged: list[tuple[int, int, frozenset]] = []
+    for start, end, days in mentions:
+        if merged and len(days) == 1 and len(merged[-1][2]) == 1 \
+                and _RANGE.fullmatch(folded[merged[-1][1]:start]):
+            first, last = min(merged[-1][2]), min(days)
+            span = frozenset((first + step) % 7 for step in range((last - first) % 7 + 1))
+            merged[-1] = (merged[-1][0], end, span)
+        else:
+            merged.append((start, end, days))
+    return merged
 
 
 def _short_day_ok(folded: str, position: int) -> bool:
@@ -226,7 +245,7 @@ def _short_day_ok(folded: str, position: int) -> bool:
 def _avoid_days(folded: str, skip: tuple[int, int] | None) -> frozenset[int] | None:
     avoid: set[int] = set()
     allowed: set[int] = set()
-    for position, days in _day_mentions(folded, skip):
+    for position, _end, days in _day_mentions(folded, skip):
         clause = _clause_of(folded, position)
         if _ONLY.search(clause):
             allowed |= days

@@ -115,3 +115,11 @@ def test_yes_to_the_question_about_vague_words_asks_when_and_changes_nothing(wor
     world.phone.say("text me after work")
     assert "When would you like our texts?" in world.phone.say("yes")
     assert preference_entries() == []
+
+
+def test_stop_words_that_only_limit_the_hours_are_a_preference(world):
+    # The model reads this as an opt-out; its words name the hours, so it is a wish.
+    reply = world.phone.say("stop messaging me before 9am")
+    assert reply == "OK, we'll only text you after 9 am."
+    assert preferences(world).window_start == time(9)
+    assert not opted_out(world)
