@@ -4,13 +4,15 @@ with a reason that says why, and a moment that says when."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, datetime, timedelta
 
 import pytest
 
 from bot import db
 from bot.campaigns.reminders import send_due_reminders
-from bot.clock import utcnow
+from bot.messaging.notices import send_notice
+from bot.messaging.outbound import send_deferred, send_sms
 from bot.models import Account, Reminder, ReminderStatus, ScheduleStep
 from tests.campaigns.conftest import Shop
 from tests.support.sms import Phone
@@ -98,25 +100,31 @@ def test_the_reminder_waits_for_the_hours_and_days_asked_for(borrowers, clock, t
 
 
 @pytest.mark.dates
-def test_a_staff_text_waits_but_an_answer_to_the_borrower_goes_now(borrowers, clock, client,
-                                                                   twilio_fake):
-    from bot.messaging.outbound import send_sms
-    from bot.models import Borrower
-
+def test_texts_we_start_wait_but_an_answer_to_the_borrower_goes_now(borrowers, clock, client,
+                                                                    twilio_fake):
     english, _spanish, friday = borrowers
+    saturday, monday = friday + timedelta(days=1), friday + timedelta(days=3)
+    clock.move_to(clock.local(saturday, 12))
     with db.session_scope() as session:
-        borrower_id = session.get(Account, english).borrower_id
-    clock.move_to(clock.local(friday + timedelta(days=1), 12))  # Saturday noon
+        account = session.get(Account, english)
+        message = send_sms(session, account.borrower, "Your title is ready.", kind="staff",
+                           author="staff")
+        assert (message.status, message.send_after) == ("deferred", clock.local(monday, 18))
+        assert send_notice(session, account, "pending_plan_reminder")  # kept, not dropped
     with db.session_scope() as session:
-        message = send_sms(session, session.get(Borrower, borrower_id), "Your title is ready.",
-                           kind="staff", author="staff")
-        assert (message.status, message.send_after) == (
-            "deferred", clock.local(friday + timedelta(days=3), 18))
+        assert send_deferred(session, clock.local(monday, 17)) == Counter()  # not yet due
     assert twilio_fake.bodies_to(ENGLISH_PHONE) == []
-    # The borrower writes on Saturday: our answer goes at once, as any answer does.
+    with db.session_scope() as session:
+        assert send_deferred(session, clock.local(monday, 18)) == Counter({"sent": 2})
+    assert len(twilio_fake.bodies_to(ENGLISH_PHONE)) == 2
+
+    # The borrower writes on a Saturday: the answer, and a staff reply within the hour, go
+    # at once — an answer is not a text we start.
+    clock.move_to(clock.local(saturday + timedelta(days=7), 12))
     replies = Phone(client, ENGLISH_PHONE).text("what's my balance")
     assert any("balance" in reply for reply in replies)
     with db.session_scope() as session:
-        message = send_sms(session, session.get(Borrower, borrower_id), "We got it.",
-                           kind="staff", author="staff", at=utcnow())
-        assert message.status != "deferred"
+        account = session.get(Account, english)
+        answer = send_sms(session, account.borrower, "Yes, we're open.", kind="staff",
+                          author="staff")
+        assert answer.status != "deferred"
