@@ -3,11 +3,15 @@ consent record shows each change with the borrower's words and what it set."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from bot import db
+from bot.clock import utcnow
+from bot.contact_preferences import DAYS
 from bot.models import Borrower
-from tests.portal.support import auth, sign_in, token
+from tests.campaigns.conftest import midday_zone
+from tests.portal.support import auth, escalate, sign_in, token
 
 
 def _ask(portal) -> None:
@@ -62,3 +66,24 @@ def test_the_dealer_sets_the_longest_pause_a_borrower_may_ask_for(as_admin, port
     with db.session_scope() as session:
         paused = session.get(Borrower, portal.world.borrower_id).texts_paused_until
     assert paused == clock.today() + timedelta(days=7)
+
+
+def test_a_staff_reply_on_a_day_they_asked_us_to_avoid_says_so(as_staff, portal, twilio_fake):
+    world = portal.world
+    zone = midday_zone()
+    today = utcnow().replace(tzinfo=timezone.utc).astimezone(ZoneInfo(zone)).weekday()
+    with db.session_scope() as session:
+        borrower = session.get(Borrower, world.borrower_id)
+        borrower.timezone, borrower.contact_avoid_days = zone, DAYS[today]
+    escalation_id = escalate(world.dealer_id, world.borrower_id, world.account_id)
+    page = as_staff.get(f"/portal/escalations/{escalation_id}").get_data(as_text=True)
+    assert "outside the hours or days they asked for" in page
+    as_staff.post(f"/portal/escalations/{escalation_id}/takeover",
+                  data={"csrf_token": token(as_staff)})
+    response = as_staff.post(f"/portal/escalations/{escalation_id}/reply",
+                             data={"csrf_token": token(as_staff), "text": "Hello"})
+    assert response.status_code == 409
+    text = response.get_data(as_text=True)
+    assert "Not sent: Dana Reyes asked to be texted this way: No texts on" in text
+    assert "It may go from" in text
+    assert twilio_fake.bodies_to(world.phone.number) == []
