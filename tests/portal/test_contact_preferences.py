@@ -87,3 +87,18 @@ def test_a_staff_reply_on_a_day_they_asked_us_to_avoid_says_so(as_staff, portal,
     assert "Not sent: Dana Reyes asked to be texted this way: No texts on" in text
     assert "It may go from" in text
     assert twilio_fake.bodies_to(world.phone.number) == []
+
+
+def test_a_language_the_borrower_chose_outlasts_the_dealers_next_upload(client, portal):
+    portal.world.phone.say("solo en español")
+    created = client.post("/api/v1/accounts", headers=auth(portal.world.api_key), json={
+        "reference": "LN-NEW", "balance_cents": 5000,
+        "borrower": {"name": "Dana Reyes", "phone": "+15551230001", "language": "en"}})
+    assert created.status_code == 201
+    assert created.json["borrower"]["language"] == "es"
+    body = "reference,name,phone,balance,language\nLN-CSV,Dana Reyes,+15551230001,10.00,en\n"
+    imported = client.post("/api/v1/accounts/import", data=body, headers={
+        **auth(portal.world.api_key), "Content-Type": "text/csv"})
+    assert imported.status_code == 200
+    with db.session_scope() as session:
+        assert session.get(Borrower, portal.world.borrower_id).language == "es"
