@@ -14,9 +14,10 @@ from functools import lru_cache
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot import contact_preferences
+
 # The legal window and the dealer's tighter one live with the local calendars, so the
 # contact preferences (a layer below) clip to the same hours.
-from bot import contact_preferences
 from bot.localtime import EARLIEST as EARLIEST
 from bot.localtime import LATEST as LATEST
 from bot.localtime import borrower_zone, local_now
@@ -27,7 +28,7 @@ from bot.phones import timezones_for
 QUIET_HOURS = "quiet_hours"
 PREFERRED_HOURS = "preferred_hours"  # outside the hours the borrower asked for
 AVOIDED_DAY = "avoided_day"  # a weekday the borrower asked us to avoid
-# Why a text we start is held until later (the reasons `hold` gives).
+# Why a text we start is held until later (what `hold_reason` answers).
 HOLD_REASONS = (QUIET_HOURS, PREFERRED_HOURS, AVOIDED_DAY)
 # A number whose zones span more than this says nothing about where its owner
 # is (toll-free and non-geographic numbers list every zone of the country).
