@@ -20,7 +20,7 @@ from bot.localtime import local_now, local_today
 from bot.models import Account, Installment, Payment, PaymentStatus
 from bot.money import format_cents, locale_for
 from bot.payments import charging, merchant
-from bot.payments.plans import PlanRules
+from bot.payments.plans import DEFAULT_FREQUENCY_ORDER, PlanRules
 from bot.wording.page_words import page_language
 
 RECENT_PAYMENTS = 10
@@ -63,6 +63,7 @@ class AccountPage:
     takes_cards: bool = False
     plan_counts: list[int] = field(default_factory=list)
     frequencies: tuple[str, ...] = ()
+    default_frequency: str | None = None
     days_late: int = 0
 
     @property
@@ -107,4 +108,7 @@ def account_page(session: Session, account: Account) -> AccountPage:
                        plan_counts=plan_counts(account, rules), frequencies=rules.frequencies)
     page.can_pay = page.takes_cards and page.has_card and account.balance_cents > 0
     page.days_late = days_late(account, today)
+    # As by text: without a wish, the first of these the dealer allows.
+    page.default_frequency = next((f for f in DEFAULT_FREQUENCY_ORDER if f in rules.frequencies),
+                                  None)
     return page
