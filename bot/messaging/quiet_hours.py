@@ -13,31 +13,18 @@ from functools import lru_cache
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+# The legal window and the dealer's tighter one live with the local calendars, so the
+# contact preferences (a layer below) clip to the same hours.
+from bot.localtime import EARLIEST as EARLIEST
+from bot.localtime import LATEST as LATEST
 from bot.localtime import borrower_zone
+from bot.localtime import sending_window as window
 from bot.models import Borrower, Dealer
 from bot.phones import timezones_for
 
-EARLIEST = time(8, 0)
-LATEST = time(21, 0)
 # A number whose zones span more than this says nothing about where its owner
 # is (toll-free and non-geographic numbers list every zone of the country).
 MAX_PHONE_ZONES = 4
-
-
-def _clock(text: str | None, fallback: time) -> time:
-    try:
-        return time.fromisoformat((text or "").strip().zfill(5))
-    except ValueError:
-        return fallback
-
-
-def window(dealer: Dealer) -> tuple[time, time]:
-    """The local (start, end) of the sending window: 8:00-21:00, or the dealer's tighter one."""
-    start = max(EARLIEST, _clock(dealer.quiet_end, EARLIEST))
-    end = min(LATEST, _clock(dealer.quiet_start, LATEST))
-    if start >= end:  # a nonsensical setting must not silence everything
-        return EARLIEST, LATEST
-    return start, end
 
 
 @lru_cache(maxsize=4096)
