@@ -7,7 +7,7 @@
     /me/pay -> /me/pay/<id>         an amount, then a confirm screen; charged once
     /me/plan -> /me/plan/<id>       a plan within the dealer's rules, then confirm
     /me/card                        the existing secure card page
-    /me/preferences                 the borrower's language
+    /me/preferences                 language, hours and days for texts, a pause
 
 Every lookup is by the session's account: another account's payment or plan is a
 404. Security headers and CSRF as on the /secure pages (bot/web/page_security.py).
@@ -30,6 +30,7 @@ from bot.models import Account, Payment, PaymentStatus, Plan, PlanStatus
 from bot.payments import charging, links
 from bot.web import page_security, self_service_session
 from bot.web import self_service_actions as actions
+from bot.web import self_service_preferences as preferences_form
 from bot.web.self_service_view import account_page, shown_for
 from bot.wording.page_words import page_language, words
 
@@ -37,7 +38,8 @@ bp = Blueprint("self_service", __name__, url_prefix="/me")
 page_security.protect(bp)  # CSP, no framing, no referrer, no caching; CSRF on forms
 
 # Notes the home page may show after an action (?saved=...): only these.
-SAVED_NOTES = {"preferences": "saved_preferences"}
+SAVED_NOTES = {"preferences": "saved_preferences",
+               "preferences_capped": "saved_preferences_capped"}
 
 
 def _render(template: str, account: Account | None, status: int = 200,
@@ -57,8 +59,9 @@ def _gone(account: Account | None, key: str = "expired") -> ResponseReturnValue:
 def _home(session: Session, account: Account, status: int = 200,
           **context: object) -> ResponseReturnValue:
     note = SAVED_NOTES.get(request.args.get("saved", ""))
+    language = page_language(account.borrower.language)
     return _render("home.html", account, status, page=account_page(session, account),
-                   note=note, **context)
+                   note=note, prefs=preferences_form.form_for(account, language), **context)
 
 
 def _session_account(session: Session) -> Account | None:
@@ -232,9 +235,11 @@ def card(session: Session, account: Account) -> ResponseReturnValue:
 @for_account
 def preferences(session: Session, account: Account) -> ResponseReturnValue:
     """The preferences form."""
-    if not actions.change_language(session, account, request.form.get("language", "")):
-        return _home(session, account, 400, preferences_error=True)
-    return redirect(url_for("self_service.home", saved="preferences"), code=303)
+    outcome = preferences_form.apply(session, account, request.form)
+    if not outcome.ok:
+        return _home(session, account, 400, preferences_error=outcome.problem)
+    saved = "preferences_capped" if outcome.capped else "preferences"
+    return redirect(url_for("self_service.home", saved=saved), code=303)
 
 
 @bp.post("/end")

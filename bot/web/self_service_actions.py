@@ -1,9 +1,9 @@
 """What the borrower can do on the self-service page, through the same services as by
 text: pay an amount (charged exactly once, bot/payments/charging.py), set up a plan
 within the dealer's rules (bot/payments/plans.py, installments.start_plan), get the
-card page, change their language. Each action is written to the transcript staff see
-(bot/console/page_events.py); receipts and notices go out by text as usual
-(bot/messaging/notices.py).
+card page (preferences: bot/web/self_service_preferences.py). Each action is written
+to the transcript staff see (bot/console/page_events.py); receipts and notices go out
+by text as usual (bot/messaging/notices.py).
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from bot.payments import charging, installments, links, plans, stripe_gateway
 from bot.payments.followups import receipt
 
 SOURCE = "page"  # Payment.source of a payment made on the page
-LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
 # How an offered plan may differ from the request (bot/payments/plans.py notes).
 ADJUSTMENTS = ("frequency", "max_installments", "min_installment", "max_days")
 # "50,5" or "50,50" is a decimal comma (Spanish), never fifty-five hundred dollars.
@@ -153,15 +152,3 @@ def card_page(session: Session, account: Account) -> str:
     page_events.record(session, account, page_events.CARD,
                        "Opened the secure page to change the card on file.")
     return links.create_link(session, links.UPDATE_CARD, account.id)
-
-
-def change_language(session: Session, account: Account, language: str) -> bool:
-    """The preferences form: texts and the page in `language`; False if not offered."""
-    if language not in LANGUAGE_NAMES:
-        return False
-    borrower = account.borrower
-    if borrower.language != language:
-        borrower.language = language
-        page_events.record(session, account, page_events.PREFERENCES,
-                           f"Changed the language to {LANGUAGE_NAMES[language]}.")
-    return True

@@ -1,14 +1,14 @@
 """the self-service page: what borrowers did there, for the console's transcript
 
 Revision ID: 0015_self_service
-Revises: 0010_collections_floor
+Revises: 0014_contact_preferences
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0015_self_service"
-down_revision = "0010_collections_floor"
+down_revision = "0014_contact_preferences"
 branch_labels = None
 depends_on = None
 

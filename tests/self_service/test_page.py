@@ -5,12 +5,13 @@ is short and bound to one account of one dealer, forms need CSRF, headers as on 
 from __future__ import annotations
 
 import re
+from datetime import time, timedelta
 
 import pytest
 
-from bot import db
+from bot import contact_preferences, db
 from bot.console.timeline import timeline
-from bot.models import Account, Borrower, Payment, Plan
+from bot.models import Account, Borrower, ConsentEvent, Payment, Plan
 from tests.portal.support import make_other_dealer
 from tests.self_service.support import csrf, link_path, open_page
 from tests.support.sms import Phone
@@ -222,7 +223,54 @@ def test_changing_the_language(client, world):
     assert "Guardado. Gracias." in html and '<html lang="es">' in html
     with db.session_scope() as session:
         assert session.get(Borrower, world.borrower_id).language == "es"
-    assert "Changed the language to Spanish." in page_lines(world.borrower_id)
+    assert "Changed contact preferences: language es." in page_lines(world.borrower_id)
+
+
+def _save_preferences(client, **fields):
+    token = csrf(client.get("/me/").get_data(as_text=True))
+    data = {"language": "en", "window_start": "08:00", "window_end": "21:00",
+            "paused_until": "", "csrf_token": token, **fields}
+    return client.post("/me/preferences", data=data)
+
+
+def test_hours_days_and_a_pause_go_to_the_store_and_the_consent_ledger(client, world, clock):
+    open_page(client, world.phone)
+    until = (clock.today() + timedelta(days=10)).isoformat()
+    saved = _save_preferences(client, window_start="18:00", avoid=["5", "6"],
+                              paused_until=until)
+    assert saved.status_code == 303
+    with db.session_scope() as session:
+        borrower = session.get(Borrower, world.borrower_id)
+        wanted = contact_preferences.of(borrower)
+        assert (wanted.window_start, wanted.window_end) == (time(18), time(21))
+        assert wanted.avoid_days == {5, 6} and wanted.paused_until.isoformat() == until
+        entry = session.query(ConsentEvent).filter_by(change="preference").one()
+        assert entry.source == "page" and "avoid sat,sun" in entry.detail
+    home = client.get("/me/").get_data(as_text=True)
+    assert 'value="18:00" selected' in home and f'value="{until}"' in home
+    assert any("window 18:00-21:00; avoid sat,sun" in line
+               for line in page_lines(world.borrower_id))
+
+
+@pytest.mark.parametrize("fields, words", [
+    ({"avoid": [str(d) for d in range(7)]}, "To stop all texts, text STOP."),
+    ({"window_start": "21:00", "window_end": "08:00"}, "inside the hours shown"),
+    ({"paused_until": "2001-01-01"}, "a date after today"),
+])
+def test_preferences_that_cannot_be_honoured_change_nothing(client, world, fields, words):
+    open_page(client, world.phone)
+    refused = _save_preferences(client, **fields)
+    assert refused.status_code == 400 and words in refused.get_data(as_text=True)
+    with db.session_scope() as session:
+        assert session.query(ConsentEvent).filter_by(change="preference").count() == 0
+
+
+def test_a_pause_longer_than_the_dealer_allows_is_capped(client, world, clock):
+    open_page(client, world.phone)
+    saved = _save_preferences(client,
+                              paused_until=(clock.today() + timedelta(days=90)).isoformat())
+    note = client.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "paused for the longest time allowed, 30 days" in note
 
 
 def test_a_token_for_one_dealers_account_shows_nothing_of_another(app, client, world,

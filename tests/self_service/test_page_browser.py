@@ -9,9 +9,12 @@ TEXTPAY_SCREENSHOTS=docs the English and Spanish pages go to docs/screenshots/."
 from __future__ import annotations
 
 import re
+from datetime import time
 
 import pytest
 
+from bot import contact_preferences, db
+from bot.models import Borrower
 from tests.portal.a11y import check_page, document_width
 from tests.self_service.support import link_path
 from tests.support.browser import chromium_browser, require_chromium
@@ -107,9 +110,17 @@ def test_pay_an_amount_once_however_often_the_button_is_pressed(phone_tab, base_
 def test_change_a_preference(phone_tab, base_url, world):
     tab = phone_tab()
     tab.goto(base_url + link_path(world.phone.say("LINK")))
+    tab.get_by_label("From").select_option("18:00")
+    tab.get_by_label("Saturday").check()
+    tab.get_by_label("Sunday").check()
     tab.get_by_label("Español").check()
     tab.get_by_role("button", name="Save").click()
     tab.get_by_text("Guardado. Gracias.").wait_for()
+    with db.session_scope() as session:
+        wanted = contact_preferences.of(session.get(Borrower, world.borrower_id))
+        assert (wanted.window_start, wanted.avoid_days, wanted.language) == (
+            time(18), {5, 6}, "es")
+    assert tab.get_by_label("sábado").is_checked()
     assert tab.get_by_role("heading", name="Hola, Dana").is_visible()
     assert tab.locator("html").get_attribute("lang") == "es"
     fits_and_reads_well(tab)
