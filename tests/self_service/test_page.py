@@ -10,9 +10,10 @@ from datetime import time, timedelta
 import pytest
 
 from bot import contact_preferences, db
+from bot.console.takeover import take_over
 from bot.console.timeline import timeline
-from bot.models import Account, Borrower, ConsentEvent, Payment, Plan
-from tests.portal.support import make_other_dealer
+from bot.models import Account, Borrower, ConsentEvent, Escalation, Payment, Plan
+from tests.portal.support import escalate, make_other_dealer
 from tests.self_service.support import csrf, link_path, open_page
 from tests.support.sms import Phone
 
@@ -302,3 +303,23 @@ def test_a_session_cookie_cannot_be_forged_for_another_account(app, client, worl
     stranger = app.test_client()
     stranger.set_cookie("textpay_me", cookie.value[:-3] + "abc", path="/me")
     assert stranger.get("/me/").status_code == 410
+
+
+def test_staff_see_the_page_actions_in_the_transcript(app, portal, as_staff):
+    browser = app.test_client()
+    page = open_page(browser, portal.world.phone)
+    token = csrf(page.get_data(as_text=True))
+    browser.post("/me/card", data={"csrf_token": token})
+    html = as_staff.get(f"/portal/accounts/{portal.world.account_id}").get_data(as_text=True)
+    transcript = html[html.index('class="transcript"'):]
+    assert "Self-service page:</strong> Opened the self-service page" in transcript
+    assert "Self-service page:</strong> Opened the secure page to change the card" in transcript
+    assert transcript.index("Here&#39;s your account page") < transcript.index(
+        "Opened the self-service page")  # in order, between the texts
+
+
+def test_a_conversation_staff_hold_gets_no_link(world):
+    escalation_id = escalate(world.dealer_id, world.borrower_id, world.account_id)
+    with db.session_scope() as session:
+        take_over(session, session.get(Escalation, escalation_id), holder_name="Kim Lee")
+    assert world.phone.text("LINK") == []
