@@ -1,7 +1,8 @@
 """The borrower's self-service page: /me/<token> from a text, no password.
 
-    LINK (by text) -> /me/<token>   the link works once (and for a day): opening it
-                                    starts a 30-minute session for that one account
+    LINK (by text) -> /me/<token>   the link works once (and for a day): its "Open my
+                                    account" button starts a 30-minute session for that
+                                    one account
     /me/                            balance, amount and date due, plan, promise,
                                     dispute, recent payments with receipts, actions
     /me/pay -> /me/pay/<id>         an amount, then a confirm screen; charged once
@@ -102,23 +103,46 @@ def _not_found(account: Account) -> ResponseReturnValue:
     return _render("not_found.html", account, 404)
 
 
+def _link_and_account(session: Session, token: str) -> tuple[object, Account | None]:
+    """The link behind a token (None if forged) and its account."""
+    link = links.read_link(session, token, links.SELF_SERVICE)
+    return link, session.get(Account, link.account_id) if link is not None else None
+
+
 @bp.get("/<token>")
 def open_link(token: str) -> ResponseReturnValue:
-    """The link from the text: used once, it starts the page session."""
+    """The link from the text: a page with one button that opens the account.
+
+    Looking changes nothing: phones' link previews and mail scanners fetch links,
+    and must not spend a single-use link before the borrower taps it. Nothing of
+    the account shows until the button is pressed.
+    """
     with session_scope() as session:
-        link = links.read_link(session, token, links.SELF_SERVICE)
+        link, account = _link_and_account(session, token)
         if link is None:
             return _gone(None)
-        account = session.get(Account, link.account_id)
         page = self_service_session.current(request)
         if page is not None and page.link_nonce == link.nonce:
-            return _home(session, account)  # this browser opened it: a reload
+            return redirect(url_for("self_service.home"), code=303)  # opened here already
+        if links.find_link(session, token, links.SELF_SERVICE) is None \
+                or account.borrower.wrong_number:
+            return _gone(account)
+        return _render("open.html", account, token=token)
+
+
+@bp.post("/<token>")
+def start(token: str) -> ResponseReturnValue:
+    """The button: the link is spent and this browser's page session starts."""
+    with session_scope() as session:
+        link, account = _link_and_account(session, token)
+        if link is None:
+            return _gone(None)
         usable = links.find_link(session, token, links.SELF_SERVICE) is not None
         if not usable or account.borrower.wrong_number or not links.use_link(session, link):
             return _gone(account)
         page_events.record(session, account, page_events.OPENED,
                            "Opened the self-service page from the link we texted.")
-        response = make_response(_home(session, account))
+        response = redirect(url_for("self_service.home"), code=303)
         self_service_session.start(response, link, account.dealer_id)
         return response
 

@@ -14,7 +14,7 @@ from bot.console.takeover import take_over
 from bot.console.timeline import timeline
 from bot.models import Account, Borrower, ConsentEvent, Escalation, Payment, Plan
 from tests.portal.support import escalate, make_other_dealer
-from tests.self_service.support import csrf, link_path, open_page
+from tests.self_service.support import csrf, link_path, open_link, open_page
 from tests.support.sms import Phone
 
 
@@ -27,13 +27,18 @@ def page_lines(borrower_id: int) -> list[str]:
 
 def test_the_link_opens_the_account_once(app, client, world):
     path = link_path(world.phone.say("LINK"))
-    page = client.get(path)
+    landing = client.get(path)  # what a phone's link preview fetches too
+    assert landing.status_code == 200 and "Open my account" in landing.get_data(as_text=True)
+    assert "$1,200.00" not in landing.get_data(as_text=True)
+    assert client.get(path).status_code == 200  # looking spent nothing
+    page = open_link(client, path)
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "Hi Dana" in html and "$1,200.00" in html and "$250.00" in html
-    assert client.get(path).status_code == 200  # a reload in the same browser
+    again_here = client.get(path)  # the same browser, the link again
+    assert again_here.status_code == 303 and again_here.headers["Location"] == "/me/"
     other_browser = app.test_client()
-    again = other_browser.get(path)
+    again = open_link(other_browser, path)
     assert again.status_code == 410
     assert "This link has expired" in again.get_data(as_text=True)
     assert "$1,200.00" not in again.get_data(as_text=True)
@@ -41,10 +46,21 @@ def test_the_link_opens_the_account_once(app, client, world):
         "Opened the self-service page from the link we texted."]
 
 
+def test_two_browsers_on_the_open_button_only_the_first_gets_in(app, world):
+    """Both had the button on screen (looking spends nothing); one press spends the link."""
+    path = link_path(world.phone.say("LINK"))
+    first, second = app.test_client(), app.test_client()
+    first_token = csrf(first.get(path).get_data(as_text=True))
+    second_token = csrf(second.get(path).get_data(as_text=True))
+    assert first.post(path, data={"csrf_token": first_token}).status_code == 303
+    assert second.post(path, data={"csrf_token": second_token}).status_code == 410
+    assert second.get("/me/").status_code == 410
+
+
 def test_an_unopened_link_expires_after_a_day(client, world, clock):
     path = link_path(world.phone.say("LINK"))
     clock.advance(hours=24, minutes=1)
-    gone = client.get(path)
+    gone = open_link(client, path)
     assert gone.status_code == 410
     assert "Text LINK to Sunrise Auto for a new one" in gone.get_data(as_text=True)
 
@@ -52,7 +68,7 @@ def test_an_unopened_link_expires_after_a_day(client, world, clock):
 def test_a_forged_or_tampered_token_shows_the_expired_page_in_both_languages(client, world):
     path = link_path(world.phone.say("LINK"))
     for bad in ("/me/not-a-token", path[:-2] + "xx"):
-        gone = client.get(bad)
+        gone = open_link(client, bad)
         html = gone.get_data(as_text=True)
         assert gone.status_code == 410
         assert "This link has expired" in html and "Este enlace ya venció" in html
@@ -69,8 +85,11 @@ def test_the_session_ends_after_thirty_minutes(client, world, clock):
 
 
 def test_the_session_cookie_is_strict_httponly_and_only_for_the_page(client, world):
-    page = open_page(client, world.phone)
-    cookie = next(c for c in page.headers.getlist("Set-Cookie") if c.startswith("textpay_me="))
+    path = link_path(world.phone.say("LINK"))
+    token = csrf(client.get(path).get_data(as_text=True))
+    pressed = client.post(path, data={"csrf_token": token})
+    cookie = next(c for c in pressed.headers.getlist("Set-Cookie")
+                  if c.startswith("textpay_me="))
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/me" in cookie
     assert "Max-Age=1800" in cookie
 
@@ -85,7 +104,7 @@ def test_a_spanish_borrower_reads_the_page_in_spanish(client, make_world):
 @pytest.mark.parametrize("name", ["link", "home", "expired", "payment"])
 def test_every_page_forbids_framing_and_foreign_scripts(client, world, name):
     path = link_path(world.phone.say("LINK"))
-    responses = {"link": client.get(path), "home": client.get("/me/"),
+    responses = {"link": client.get(path), "home": open_link(client, path),
                  "expired": client.get("/me/forged")}
     token = csrf(responses["home"].get_data(as_text=True))
     paid = client.post("/me/pay", data={"amount": "20", "csrf_token": token})
@@ -283,7 +302,7 @@ def test_a_token_for_one_dealers_account_shows_nothing_of_another(app, client, w
     other = make_other_dealer()
     olga = Phone(client, "+15551239999", to="+15550199999")
     browser = app.test_client()
-    page = browser.get(link_path(olga.say("LINK"))).get_data(as_text=True)
+    page = open_link(browser, link_path(olga.say("LINK"))).get_data(as_text=True)
     assert "Olga" in page and "OT-1" in page and "Other Motors" in page
     assert "Dana" not in page and "Sunrise" not in page and "LN-" not in page
     token = csrf(page)

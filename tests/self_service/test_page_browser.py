@@ -55,6 +55,13 @@ def phone_tab(browser):
         context.close()
 
 
+def open_account(tab, url: str) -> None:
+    """Follow the texted link and press its one button, as the borrower does."""
+    tab.goto(url)
+    tab.get_by_role("button", name=re.compile("Open my account|Abrir mi cuenta")).click()
+    tab.wait_for_url(re.compile(r"/me/$"))
+
+
 def fits_and_reads_well(tab) -> None:
     check_page(tab)
     assert document_width(tab) <= PHONE["width"], tab.url
@@ -64,7 +71,7 @@ def test_view_the_account_with_receipts(phone_tab, base_url, world, screenshot_d
     world.phone.text("pay 50")
     assert "Payment received" in world.phone.say("yes")  # a payment with a receipt
     tab = phone_tab()
-    tab.goto(base_url + link_path(world.phone.say("LINK")))
+    open_account(tab, base_url + link_path(world.phone.say("LINK")))
     assert tab.get_by_role("heading", name="Hi Dana").is_visible()
     assert tab.locator("#balance").inner_text() == "$1,150.00"
     assert "$200.00" in tab.locator("#amount-due").inner_text()
@@ -82,7 +89,7 @@ def test_view_the_account_with_receipts(phone_tab, base_url, world, screenshot_d
 def test_pay_an_amount_once_however_often_the_button_is_pressed(phone_tab, base_url, world,
                                                                stripe_intents, screenshot_dir):
     tab = phone_tab()
-    tab.goto(base_url + link_path(world.phone.say("LINK")))
+    open_account(tab, base_url + link_path(world.phone.say("LINK")))
     tab.get_by_label("Amount to pay (US dollars)").fill("60")
     tab.get_by_role("button", name="Continue").click()
     pay = tab.get_by_role("button", name="Pay $60.00 now")
@@ -109,7 +116,7 @@ def test_pay_an_amount_once_however_often_the_button_is_pressed(phone_tab, base_
 
 def test_change_a_preference(phone_tab, base_url, world):
     tab = phone_tab()
-    tab.goto(base_url + link_path(world.phone.say("LINK")))
+    open_account(tab, base_url + link_path(world.phone.say("LINK")))
     tab.get_by_label("From").select_option("18:00")
     tab.get_by_label("Saturday").check()
     tab.get_by_label("Sunday").check()
@@ -134,7 +141,7 @@ def test_a_spanish_borrower_reads_it_in_spanish(phone_tab, base_url, make_world,
     world.phone.text("quiero pagar 100")
     world.phone.text("sí")
     tab = phone_tab()
-    tab.goto(base_url + link_path(world.phone.say("ENLACE")))
+    open_account(tab, base_url + link_path(world.phone.say("ENLACE")))
     assert tab.get_by_role("heading", name="Hola, Dana").is_visible()
     assert tab.get_by_role("heading", name="Hacer un pago").is_visible()
     assert "TP000001" in tab.locator("#payments").inner_text()
@@ -157,6 +164,9 @@ def test_a_reused_link(phone_tab, base_url, world):
     path = link_path(world.phone.say("LINK"))
     first = phone_tab()
     first.goto(base_url + path)
+    assert first.get_by_role("heading", name="Your account").is_visible()
+    fits_and_reads_well(first)
+    first.get_by_role("button", name="Open my account").click()
     assert first.locator("#balance").is_visible()
     second = phone_tab()  # someone else's browser, with the same link
     second.goto(base_url + path)
