@@ -342,3 +342,31 @@ def test_a_conversation_staff_hold_gets_no_link(world):
     with db.session_scope() as session:
         take_over(session, session.get(Escalation, escalation_id), holder_name="Kim Lee")
     assert world.phone.text("LINK") == []
+
+
+LINK_ROUTES = {"self_service.open_link", "self_service.start"}
+
+
+def test_every_page_but_the_link_needs_the_page_session(app, client, world, stripe_intents):
+    """Without the session a browser gets the "session ended" page from every route, and
+    nothing happens (the forms carry a valid CSRF token: it is the session that refuses)."""
+    open_page(client, world.phone)
+    token = csrf(client.get("/me/").get_data(as_text=True))
+    paid = client.post("/me/pay", data={"amount": "20", "csrf_token": token})
+    payment_id = int(paid.headers["Location"].rsplit("/", 1)[1])
+    client.delete_cookie("textpay_me", path="/me")
+    rules = [r for r in app.url_map.iter_rules()
+             if r.endpoint.startswith("self_service.") and r.endpoint not in LINK_ROUTES]
+    assert len(rules) >= 10
+    for rule in rules:
+        url = rule.rule.replace("<int:payment_id>", str(payment_id)).replace("<int:plan_id>", "1")
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(url, method=method, data={"csrf_token": token, "amount": "20",
+                                                             "language": "es"})
+            ended = response.status_code == 410 and "Your session has ended" in \
+                response.get_data(as_text=True)
+            assert ended or rule.endpoint == "self_service.end", (method, url)
+    assert stripe_intents() == []
+    with db.session_scope() as session:
+        assert session.query(Payment).one().status == "pending"
+        assert session.get(Borrower, world.borrower_id).language == "en"
