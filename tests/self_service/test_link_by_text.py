@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot import db
-from bot.models import Borrower, SecureLink
+from bot.models import Borrower, PaymentClaim, SecureLink
 from tests.self_service.support import link_path
 from tests.support.sms import Phone
 
@@ -68,3 +68,10 @@ def test_link_is_not_an_answer_to_an_open_payment_question(world, stripe_intents
     world.phone.text("pay 50")
     assert link_path(world.phone.say("LINK"))
     assert stripe_intents() == []  # asking for the link charged nothing
+
+
+def test_asking_for_the_link_is_not_taken_as_the_answer_to_an_open_question(world):
+    assert "?" in world.phone.say("I already paid this")  # "When and how did you pay?"
+    assert link_path(world.phone.say("can you send me the link to my account"))
+    with db.session_scope() as session:
+        assert session.query(PaymentClaim).count() == 0
