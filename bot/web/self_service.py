@@ -29,6 +29,7 @@ from bot.console import page_events
 from bot.db import session_scope
 from bot.models import Account, Payment, PaymentStatus, Plan, PlanStatus
 from bot.payments import charging, links
+from bot.phones import for_reading
 from bot.web import page_security, self_service_session
 from bot.web import self_service_actions as actions
 from bot.web import self_service_preferences as preferences_form
@@ -48,7 +49,8 @@ def _render(template: str, account: Account | None, status: int = 200,
     language = page_language(account.borrower.language if account else None)
     shown = shown_for(account) if account is not None else None
     return render_template(f"self_service/{template}", w=words(language), lang=language,
-                           account=account, shown=shown, **context), status
+                           account=account, shown=shown, phone_for_reading=for_reading,
+                           **context), status
 
 
 def _gone(account: Account | None, key: str = "expired") -> ResponseReturnValue:

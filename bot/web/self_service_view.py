@@ -17,7 +17,7 @@ from bot.clock import utcnow
 from bot.collection import commitments
 from bot.console.account_view import days_late
 from bot.localtime import local_now, local_today
-from bot.models import Account, Installment, Payment, PaymentStatus
+from bot.models import Account, Dispute, Installment, Payment, PaymentStatus, Promise
 from bot.money import format_cents, locale_for
 from bot.payments import charging, merchant
 from bot.payments.plans import DEFAULT_FREQUENCY_ORDER, PlanRules
@@ -56,8 +56,8 @@ class AccountPage:
     shown: Shown
     payments: list[Payment] = field(default_factory=list)
     installments: list[Installment] = field(default_factory=list)
-    promise: object | None = None
-    dispute: object | None = None
+    promise: Promise | None = None
+    dispute: Dispute | None = None
     default_amount: int = 0
     can_pay: bool = False
     takes_cards: bool = False
@@ -65,6 +65,11 @@ class AccountPage:
     frequencies: tuple[str, ...] = ()
     default_frequency: str | None = None
     days_late: int = 0
+
+    @property
+    def amount_input(self) -> str:
+        """The pay form's starting amount as typed ("250.00"), from integer cents."""
+        return f"{self.default_amount // 100}.{self.default_amount % 100:02d}"
 
     @property
     def has_card(self) -> bool:
