@@ -370,3 +370,11 @@ def test_every_page_but_the_link_needs_the_page_session(app, client, world, stri
     with db.session_scope() as session:
         assert session.query(Payment).one().status == "pending"
         assert session.get(Borrower, world.borrower_id).language == "en"
+
+
+def test_a_card_link_does_not_open_the_page_nor_a_page_link_the_card_page(client, world):
+    card_reply = world.phone.say("I have a new card")
+    card_token = re.search(r"/secure/card/(\S+)", card_reply).group(1)
+    assert open_link(client, f"/me/{card_token}").status_code == 410
+    page_token = link_path(world.phone.say("LINK")).rsplit("/", 1)[1]
+    assert client.get(f"/secure/card/{page_token}").status_code == 404
