@@ -13,7 +13,7 @@ class SecureLink(Timestamped, Base):
     __tablename__ = "secure_links"
 
     nonce = Column(String(32), nullable=False, unique=True)
-    purpose = Column(String(20), nullable=False)  # update_card | authenticate
+    purpose = Column(String(20), nullable=False)  # update_card | authenticate | self_service
     account_id = Column(ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False)
     payment_id = Column(ForeignKey("payments.id", ondelete="CASCADE"))
     expires_at = Column(DateTime, nullable=False)

@@ -21,6 +21,9 @@ from bot.settings import get_settings
 
 UPDATE_CARD = "update_card"
 AUTHENTICATE = "authenticate"
+SELF_SERVICE = "self_service"  # the borrower's own page (bot/web/self_service.py)
+# Where each purpose's page lives (under base_url()).
+PATHS = {UPDATE_CARD: "secure/card", AUTHENTICATE: "secure/approve", SELF_SERVICE: "me"}
 LIFETIME = timedelta(hours=24)
 
 
@@ -41,17 +44,21 @@ def create_link(session: Session, purpose: str, account_id: int,
                            payment_id=payment_id, expires_at=utcnow() + LIFETIME))
     session.flush()
     token = _serializer().dumps({"n": nonce})
-    path = "card" if purpose == UPDATE_CARD else "approve"
-    return f"{base_url()}/secure/{path}/{token}"
+    return f"{base_url()}/{PATHS[purpose]}/{token}"
 
 
-def find_link(session: Session, token: str, purpose: str) -> SecureLink | None:
-    """The unused, unexpired link behind a token, or None (forged, used, expired)."""
+def read_link(session: Session, token: str, purpose: str) -> SecureLink | None:
+    """The link behind a genuine token, used or expired or not; None if forged."""
     try:
         nonce = _serializer().loads(token)["n"]
     except (BadSignature, KeyError, TypeError):
         return None
-    link = session.query(SecureLink).filter_by(nonce=nonce, purpose=purpose).one_or_none()
+    return session.query(SecureLink).filter_by(nonce=nonce, purpose=purpose).one_or_none()
+
+
+def find_link(session: Session, token: str, purpose: str) -> SecureLink | None:
+    """The unused, unexpired link behind a token, or None (forged, used, expired)."""
+    link = read_link(session, token, purpose)
     if link is None or link.used_at is not None or link.expires_at < utcnow():
         return None
     return link
