@@ -1,9 +1,9 @@
 """Signed, expiring, single-use links sent by text.
 
 A card number must never travel by SMS, so a new card (or a bank's approval
-of a payment) is collected on a page we link to. The URL carries a token
-signed with SECRET_KEY that names a `SecureLink` row; the row makes the link
-single-use and lets it expire.
+of a payment, or a payment by someone else) is collected on a page we link to.
+The URL carries a token signed with SECRET_KEY that names a `SecureLink` row;
+the row makes the link single-use and lets it expire.
 """
 
 from __future__ import annotations
@@ -21,7 +21,11 @@ from bot.settings import get_settings
 
 UPDATE_CARD = "update_card"
 AUTHENTICATE = "authenticate"
+# Someone else pays: the borrower forwards the link to the person paying (/pay/<token>).
+PAYER = "payer"
 LIFETIME = timedelta(hours=24)
+# Where each purpose's page lives (under the base URL).
+PATHS = {UPDATE_CARD: "secure/card", AUTHENTICATE: "secure/approve", PAYER: "pay"}
 
 
 def _serializer() -> URLSafeSerializer:
@@ -41,8 +45,7 @@ def create_link(session: Session, purpose: str, account_id: int,
                            payment_id=payment_id, expires_at=utcnow() + LIFETIME))
     session.flush()
     token = _serializer().dumps({"n": nonce})
-    path = "card" if purpose == UPDATE_CARD else "approve"
-    return f"{base_url()}/secure/{path}/{token}"
+    return f"{base_url()}/{PATHS[purpose]}/{token}"
 
 
 def find_link(session: Session, token: str, purpose: str) -> SecureLink | None:
@@ -55,6 +58,29 @@ def find_link(session: Session, token: str, purpose: str) -> SecureLink | None:
     if link is None or link.used_at is not None or link.expires_at < utcnow():
         return None
     return link
+
+
+def link_state(session: Session, token: str, purpose: str) -> str:
+    """Why a token opens no page: "used", "expired" or "unknown" (forged, another purpose);
+    "open" when it still does."""
+    try:
+        nonce = _serializer().loads(token)["n"]
+    except (BadSignature, KeyError, TypeError):
+        return "unknown"
+    link = session.query(SecureLink).filter_by(nonce=nonce, purpose=purpose).one_or_none()
+    if link is None:
+        return "unknown"
+    if link.used_at is not None:
+        return "used"
+    return "expired" if link.expires_at < utcnow() else "open"
+
+
+def release_link(session: Session, link: SecureLink) -> None:
+    """Make a used link usable again (the payment it started charged nothing)."""
+    session.execute(
+        update(SecureLink).where(SecureLink.id == link.id)
+        .values(used_at=None).execution_options(synchronize_session=False)
+    )
 
 
 def use_link(session: Session, link: SecureLink) -> bool:

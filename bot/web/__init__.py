@@ -35,13 +35,21 @@ def create_app(settings: Settings | None = None, *, load_agent: bool = True) -> 
 
     app.json.sort_keys = False
 
-    from bot.web import health, portal, secure_pages, stripe_webhook, twilio_webhooks
+    from bot.web import (
+        health,
+        payer_pages,
+        portal,
+        secure_pages,
+        stripe_webhook,
+        twilio_webhooks,
+    )
     from bot.web.api import api
 
     app.register_blueprint(health.bp)
     app.register_blueprint(twilio_webhooks.bp)
     app.register_blueprint(stripe_webhook.bp)
     app.register_blueprint(secure_pages.bp)
+    app.register_blueprint(payer_pages.bp)
     app.register_blueprint(api)
     portal.register(app)
     if settings.demo_mode:

@@ -11,11 +11,9 @@ from __future__ import annotations
 import logging
 
 import stripe
-from flask import Blueprint, Response, abort, redirect, render_template, request
+from flask import Blueprint, abort, redirect, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_wtf.csrf import validate_csrf
 from sqlalchemy.orm import Session
-from wtforms import ValidationError
 
 from bot.db import session_scope
 from bot.messaging.notices import carry_out, tell
@@ -23,9 +21,10 @@ from bot.models import Account, Payment, SecureLink
 from bot.money import format_cents
 from bot.payments import cards, links, merchant, stripe_gateway
 from bot.settings import get_settings
+from bot.web.link_pages import protect
 
 log = logging.getLogger(__name__)
-bp = Blueprint("secure", __name__, url_prefix="/secure")
+bp = protect(Blueprint("secure", __name__, url_prefix="/secure"))
 
 TEST_CARDS = {
     "4242424242424242": "Visa 4242 (succeeds)",
@@ -35,47 +34,11 @@ TEST_CARDS = {
 }
 
 
-# Only our own page and Stripe's may run here; nobody may frame it (clickjacking the
-# "Approve payment" button); the link's token never leaves in a Referer.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self' https://js.stripe.com; "
-    "frame-src https://js.stripe.com https://hooks.stripe.com; "
-    "connect-src 'self' https://api.stripe.com; img-src 'self' data:; style-src 'self'; "
-    "base-uri 'none'; object-src 'none'; frame-ancestors 'none'; "
-    "form-action 'self' https://checkout.stripe.com"
-)
-SECURITY_HEADERS = {
-    "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-store",
-}
-
-
-@bp.after_request
-def _security_headers(response: Response) -> Response:
-    """CSP with frame-ancestors, no framing, no referrer, no caching, on every page."""
-    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    return response
-
-
 def _link_or_404(session: Session, token: str, purpose: str) -> SecureLink:
     link = links.find_link(session, token, purpose)
     if link is None:
         abort(404)
     return link
-
-
-@bp.before_request
-def _check_csrf() -> None:
-    """Forms on these pages carry a CSRF token; the single-use link alone is not enough."""
-    if request.method == "POST":
-        try:
-            validate_csrf(request.form.get("csrf_token", ""))
-        except ValidationError:
-            abort(400)
 
 
 @bp.errorhandler(404)
