@@ -25,7 +25,7 @@ SAMPLE = {
     "frequencies": "weekly, every-two-weeks or monthly",
     "when": "after we open Wednesday at 9:00 AM",
     "schedule": "4 payments of $2,500.00 on Sep 2, Sep 16, Sep 30 and Oct 14",
-    "topic": "the due date and grace period",
+    "topic": "the due date and grace period", "payer": "Guadalupe Hernandez-Villanueva",
     "topics": "the due date and grace period, the late fee, a reward for paying on time, "
               "credit reporting, the ways to pay and our hours",
 }

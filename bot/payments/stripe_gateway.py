@@ -297,7 +297,8 @@ def client_secret(merchant: Merchant, payment_intent_id: str) -> str:
 
 def checkout_payment_url(merchant: Merchant, amount_cents: int, currency: str,
                          description: str, success_url: str, cancel_url: str,
-                         metadata: dict[str, str], idempotency_key: str) -> str:
+                         metadata: dict[str, str], idempotency_key: str,
+                         locale: str = "auto") -> str:
     """A Stripe-hosted Checkout page (payment mode) where someone else pays once.
 
     No customer: the payer's card is charged for this payment and saved nowhere.
@@ -306,6 +307,7 @@ def checkout_payment_url(merchant: Merchant, amount_cents: int, currency: str,
     """
     session = merchant.client().v1.checkout.sessions.create(params={
         "mode": "payment",
+        "locale": locale,
         "payment_method_types": ["card"],
         "line_items": [{"quantity": 1, "price_data": {
             "currency": currency.lower(), "unit_amount": amount_cents,

@@ -5,6 +5,7 @@ name and an amount here; in production they then pay on Stripe Checkout
 (payment mode, no customer: their card is saved nowhere) and the webhook posts
 the payment; in demo and test mode this page stands in for Checkout and charges
 a test card in the emulator. Either way the borrower is texted the receipt.
+The page speaks the borrower's language (bot/web/payer_words.py).
 """
 
 from __future__ import annotations
@@ -24,44 +25,66 @@ from bot.money import format_cents
 from bot.payments import links, merchant, payers, stripe_gateway
 from bot.settings import get_settings
 from bot.web.link_pages import protect
+from bot.web.payer_words import page_language, words
 from bot.web.secure_pages import TEST_CARDS
 
 log = logging.getLogger(__name__)
 bp = protect(Blueprint("payer", __name__, url_prefix="/pay"))
 
-# What the payer reads when a charge did not go through (nothing was charged).
-NOT_CHARGED = {
-    stripe_gateway.DECLINED: "The card was declined. Nothing was charged. You can try "
-                             "another card.",
-    stripe_gateway.CARD_UNAVAILABLE: "Card payments are not available for this account "
-                                     "right now. Nothing was charged.",
-    stripe_gateway.NOT_CONNECTED: "Card payments are not available for this account right "
-                                  "now. Nothing was charged.",
-}
+# Outcomes that charged nothing, and what the payer reads about them.
+NOT_CHARGED = {stripe_gateway.DECLINED: "declined",
+               stripe_gateway.CARD_UNAVAILABLE: "unavailable",
+               stripe_gateway.NOT_CONNECTED: "unavailable"}
+
+
+class Page:
+    """One payer page being answered: its link's account and the page's language."""
+
+    def __init__(self, token: str, account: Account) -> None:
+        self.token, self.account = token, account
+        self.language = page_language(request.values.get("lang"), account.borrower.language)
+        self.t = words(self.language)
+
+    def money(self, cents: int) -> str:
+        """Cents in the dealer's currency, as the page's language writes money."""
+        return format_cents(cents, self.account.dealer.currency, self.language)
+
+    def names(self) -> dict[str, str]:
+        """Who is who on the page (the dealer, the borrower's first name, the account)."""
+        return {"dealer": self.account.dealer.name, "reference": self.account.reference,
+                "first_name": self.account.borrower.first_name}
+
+    def say(self, key: str, **values: object) -> str:
+        """Text `key` of the page's language, filled in."""
+        return self.t[key].format(**self.names(), **values)
+
+    def form(self, status: int = 200, error: str | None = None, name: str = "",
+             amount: str | None = None) -> ResponseReturnValue:
+        """The payer's form: who is paying, how much, and (test mode) which test card."""
+        suggested = payers.suggested_amount(self.account)
+        other = "es" if self.language == "en" else "en"
+        return render_template(
+            "payer/pay.html", token=self.token, t=self.t, lang=self.language, other=other,
+            title=self.say("title"),
+            intro=self.say("intro", amount_due=self.money(suggested),
+                           balance=self.money(self.account.balance_cents)),
+            card_note=self.say("card_note"), error=error, name=name,
+            amount=amount if amount is not None else f"{Decimal(suggested) / 100:.2f}",
+            emulated=get_settings().stripe_emulated, test_cards=TEST_CARDS), status
+
+    def done(self, title_key: str, message: str, status: int = 200) -> ResponseReturnValue:
+        """A page that ends the visit with one message."""
+        return render_template("payer/done.html", lang=self.language,
+                               title=self.t[title_key], message=message), status
 
 
 def _gone(session: Session, token: str) -> ResponseReturnValue:
     """The friendly page for a link that no longer opens (used, expired, or not ours)."""
     state = links.link_state(session, token, links.PAYER)
-    return render_template("payer/unavailable.html", state=state), 410 if state in (
-        "used", "expired") else 404
-
-
-def _money(account: Account, cents: int) -> str:
-    return format_cents(cents, account.dealer.currency)
-
-
-def _form(account: Account, token: str, status: int = 200, error: str | None = None,
-          name: str = "", amount: str | None = None) -> ResponseReturnValue:
-    """The payer's form: who is paying, how much, and (test mode) which test card."""
-    suggested = payers.suggested_amount(account)
-    return render_template(
-        "payer/pay.html", token=token, dealer=account.dealer.name,
-        first_name=account.borrower.first_name, reference=account.reference,
-        amount_due=_money(account, suggested), balance=_money(account, account.balance_cents),
-        amount=amount if amount is not None else f"{Decimal(suggested) / 100:.2f}",
-        name=name, error=error, emulated=get_settings().stripe_emulated,
-        test_cards=TEST_CARDS), status
+    language = page_language(request.values.get("lang"), None)
+    t = words(language)
+    return render_template("payer/done.html", lang=language, title=t[f"{state}_title"],
+                           message=t[state]), 410 if state in ("used", "expired") else 404
 
 
 @bp.get("/<token>")
@@ -71,11 +94,10 @@ def pay_form(token: str) -> ResponseReturnValue:
         link = links.find_link(session, token, links.PAYER)
         if link is None:
             return _gone(session, token)
-        account = session.get(Account, link.account_id)
-        if merchant.for_dealer_or_none(account.dealer) is None:
-            return render_template("payer/done.html", title="Card payments unavailable",
-                                   message=NOT_CHARGED[stripe_gateway.NOT_CONNECTED]), 409
-        return _form(account, token)
+        page = Page(token, session.get(Account, link.account_id))
+        if merchant.for_dealer_or_none(page.account.dealer) is None:
+            return page.done("unavailable_title", page.say("unavailable"), 409)
+        return page.form()
 
 
 def _cents(raw: str) -> int | None:
@@ -98,105 +120,96 @@ def pay_submit(token: str) -> ResponseReturnValue:
         link = links.find_link(session, token, links.PAYER)
         if link is None:
             return _gone(session, token)
-        account = session.get(Account, link.account_id)
+        page = Page(token, session.get(Account, link.account_id))
         try:
             name = payers.clean_name(name_raw)
         except payers.PayerInputError:
-            return _form(account, token, 400, "Please enter your full name.",
-                         name_raw[:payers.MAX_NAME], amount_raw[:20])
+            return page.form(400, page.say("error_name"), name_raw[:payers.MAX_NAME],
+                             amount_raw[:20])
         cents = _cents(amount_raw)
         card = request.form.get("card", "")
         emulated = get_settings().stripe_emulated
         if cents is None or (emulated and card not in TEST_CARDS):
-            error = "Please choose a card." if cents is not None else \
-                "Please enter an amount in dollars and cents."
-            return _form(account, token, 400, error, name, amount_raw[:20])
+            error = page.say("error_card" if cents is not None else "error_amount")
+            return page.form(400, error, name, amount_raw[:20])
         started = payers.start(session, link, name, cents)
         if started.payment is None:
-            return _refused(session, account, token, started, name, amount_raw)
+            return _refused(session, page, started, name, amount_raw)
         # The claim is committed before Stripe is asked, so a second press finds it spent.
         session.commit()
         if emulated:
-            return _charge_test_card(session, token, link, started.payment, card, name)
-        return _to_checkout(session, started.payment, account)
+            return _charge_test_card(session, page, link, started.payment, card, name)
+        return _to_checkout(session, page, started.payment)
 
 
-def _refused(session: Session, account: Account, token: str, started: payers.Started,
-             name: str, amount_raw: str) -> ResponseReturnValue:
+def _refused(session: Session, page: Page, started: payers.Started, name: str,
+             amount_raw: str) -> ResponseReturnValue:
     """Nothing was charged: say why, in plain words."""
+    account = page.account
     if started.refusal == "not_approved":
-        return render_template("payer/refused.html", dealer=account.dealer.name,
-                               first_name=account.borrower.first_name), 403
+        return render_template("payer/refused.html", lang=page.language,
+                               title=page.t["refused_title"], message=page.say("refused"),
+                               next=page.say("refused_next")), 403
     if started.refusal == "bad_amount":
         low = min(account.dealer.minimum_payment_cents, account.balance_cents)
-        return _form(account, token, 400, f"Please enter an amount from {_money(account, low)} "
-                     f"to {_money(account, account.balance_cents)}.", name, amount_raw[:20])
+        return page.form(400, page.say("error_range", low=page.money(low),
+                                       high=page.money(account.balance_cents)),
+                         name, amount_raw[:20])
     if started.refusal == "used":
-        return _gone(session, token)
-    message = ("Nothing is owed on this account now. Nothing was charged."
-               if started.refusal == "nothing_owed" else
-               "A payment on this account is being processed. Nothing was charged; please "
-               "try again in a few minutes.")
-    return render_template("payer/done.html", title="Nothing was charged",
-                           message=message), 409
+        return _gone(session, page.token)
+    key = "nothing_owed" if started.refusal == "nothing_owed" else "busy"
+    return page.done("not_charged_title", page.say(key), 409)
 
 
-def _charge_test_card(session: Session, token: str, link: SecureLink, payment: Payment,
+def _charge_test_card(session: Session, page: Page, link: SecureLink, payment: Payment,
                       card: str, name: str) -> ResponseReturnValue:
     """Emulator stand-in for Checkout: make the payer's test card and charge it, saving it
     on nobody."""
-    account = session.get(Account, payment.account_id)
     try:
         method = stripe_gateway.emulator_card(merchant.for_payment(payment), card, 12, 2034,
                                               "123")
     except stripe.StripeError as error:
         log.warning("payer's test card not made: %s", type(error).__name__)
         payers.give_up(session, payment)
-        return _form(account, token, 502,
-                     "The card could not be used. Nothing was charged.", name)
+        return page.form(502, page.say("card_failed"), name)
     outcome, followups = payers.charge(session, link, payment, method)
     carry_out(session, followups)
     if outcome == stripe_gateway.SUCCEEDED:
-        return render_template(
-            "payer/done.html", title="Thank you",
-            message=f"Thank you, {name}. You paid {_money(account, payment.amount_cents)} to "
-                    f"{account.dealer.name} for {account.borrower.first_name}'s account "
-                    f"{account.reference}. Confirmation {payment.confirmation_code}. We've "
-                    f"texted {account.borrower.first_name} a receipt.")
+        return page.done("thanks_title", page.say(
+            "paid", name=name, amount=page.money(payment.amount_cents),
+            confirmation=payment.confirmation_code))
     if outcome == stripe_gateway.AUTHENTICATION_REQUIRED:
-        url = links.create_link(session, links.AUTHENTICATE, account.id, payment.id)
+        url = links.create_link(session, links.AUTHENTICATE, page.account.id, payment.id)
         return redirect(url, code=303)  # the bank's approval step (secure_pages)
     if outcome in NOT_CHARGED:
-        return _form(account, token, 402, NOT_CHARGED[outcome], name)
-    return render_template(
-        "payer/done.html", title="Payment being confirmed",
-        message=f"We couldn't confirm the payment yet. Please don't pay again: "
-                f"{account.borrower.first_name} gets a receipt by text once it goes through.")
+        return page.form(402, page.say(NOT_CHARGED[outcome]), name)
+    return page.done("pending_title", page.say("pending"))
 
 
-def _to_checkout(session: Session, payment: Payment, account: Account) -> ResponseReturnValue:
+def _to_checkout(session: Session, page: Page, payment: Payment) -> ResponseReturnValue:
     """Production: Stripe Checkout in payment mode takes the payer's card."""
-    done = f"{links.base_url()}/pay/done"
+    account = page.account
+    back = f"{links.base_url()}/pay/done?lang={page.language}"
     try:
         url = stripe_gateway.checkout_payment_url(
             merchant.for_payment(payment), payment.amount_cents, account.dealer.currency,
-            description=f"{account.dealer.name}: payment on {account.reference}",
-            success_url=done, cancel_url=done, idempotency_key=payment.idempotency_key,
+            description=f"{account.dealer.name}: {account.reference}",
+            success_url=back, cancel_url=back, idempotency_key=payment.idempotency_key,
             metadata={"textpay_key": payment.idempotency_key,
                       "textpay_payment_id": str(payment.id),
-                      "account_reference": account.reference})
+                      "account_reference": account.reference},
+            locale=page.language)
     except stripe.StripeError as error:
         log.warning("payer checkout not opened: %s", type(error).__name__)
         payers.give_up(session, payment)
-        return render_template("payer/done.html", title="Please try again later",
-                               message="The payment page could not be opened. Nothing was "
-                                       "charged; please try again in a few minutes."), 503
+        return page.done("retry_title", page.say("checkout_failed"), 503)
     return redirect(url, code=303)
 
 
 @bp.get("/done")
 def done() -> ResponseReturnValue:
     """Where Stripe Checkout sends the payer back."""
-    return render_template("payer/done.html", title="Thank you",
-                           message="Thank you. If the payment went through, the account "
-                                   "holder gets a receipt by text. You can close this page.")
+    language = page_language(request.args.get("lang"), None)
+    t = words(language)
+    return render_template("payer/done.html", lang=language, title=t["thanks_title"],
+                           message=t["back"])

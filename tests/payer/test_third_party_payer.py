@@ -70,7 +70,7 @@ def test_an_approved_payer_pays_from_the_forwarded_link(world, payer, approve_pa
 def test_a_payer_not_on_the_list_is_refused_before_any_charge(world, payer, approve_payers,
                                                               stripe_intents, twilio_fake):
     approve_payers(world.account_id, ["Maria Lopez"])
-    path = payer_path(world.phone.say("mi hermano va a pagar"))
+    path = payer_path(world.phone.say("my brother is paying it"))
 
     refused = payer.pay(path, "John Smith")
     assert refused.status_code == 403
@@ -118,7 +118,7 @@ def test_an_expired_link_shows_a_friendly_page(world, payer, stripe_intents, clo
 def test_a_forged_link_opens_nothing(world, payer):
     page = payer.open("/pay/not-a-real-token")
     assert page.status_code == 404
-    assert b"doesn't work" in page.data
+    assert b"This link doesn" in page.data
 
 
 def test_a_double_submit_makes_one_charge(world, payer, client, stripe_intents):
@@ -181,3 +181,17 @@ def test_the_payer_page_needs_its_csrf_token_and_sends_strict_headers(world, pay
                                      "card": "4242424242424242"})
     assert forged.status_code == 400
     assert stripe_intents() == []
+
+
+def test_the_page_speaks_the_borrowers_language(make_world, payer, twilio_fake, daytime):
+    world = make_world(language="es")
+    path = payer_path(world.phone.say("mi hermano va a pagar"))
+    page = payer.open(path).get_data(as_text=True)
+    assert '<html lang="es">' in page and "Pagar a Sunrise Auto por Dana" in page
+    assert "Su tarjeta se usa solo para este pago" in page
+    english = payer.open(f"{path}?lang=en").get_data(as_text=True)
+    assert "Pay Sunrise Auto for Dana" in english
+    paid = payer.pay(path, "Juan Torres").get_data(as_text=True)
+    assert "Gracias, Juan Torres" in paid
+    assert any(body.startswith("Juan Torres pago ") and "a su cuenta" in body
+               for body in twilio_fake.bodies_to(world.phone.number))
