@@ -48,13 +48,18 @@ def create_link(session: Session, purpose: str, account_id: int,
     return f"{base_url()}/{PATHS[purpose]}/{token}"
 
 
-def find_link(session: Session, token: str, purpose: str) -> SecureLink | None:
-    """The unused, unexpired link behind a token, or None (forged, used, expired)."""
+def read_link(session: Session, token: str, purpose: str) -> SecureLink | None:
+    """The link behind a genuine token, used or expired or not; None if forged."""
     try:
         nonce = _serializer().loads(token)["n"]
     except (BadSignature, KeyError, TypeError):
         return None
-    link = session.query(SecureLink).filter_by(nonce=nonce, purpose=purpose).one_or_none()
+    return session.query(SecureLink).filter_by(nonce=nonce, purpose=purpose).one_or_none()
+
+
+def find_link(session: Session, token: str, purpose: str) -> SecureLink | None:
+    """The unused, unexpired link behind a token, or None (forged, used, expired)."""
+    link = read_link(session, token, purpose)
     if link is None or link.used_at is not None or link.expires_at < utcnow():
         return None
     return link
@@ -63,11 +68,7 @@ def find_link(session: Session, token: str, purpose: str) -> SecureLink | None:
 def link_state(session: Session, token: str, purpose: str) -> str:
     """Why a token opens no page: "used", "expired" or "unknown" (forged, another purpose);
     "open" when it still does."""
-    try:
-        nonce = _serializer().loads(token)["n"]
-    except (BadSignature, KeyError, TypeError):
-        return "unknown"
-    link = session.query(SecureLink).filter_by(nonce=nonce, purpose=purpose).one_or_none()
+    link = read_link(session, token, purpose)
     if link is None:
         return "unknown"
     if link.used_at is not None:

@@ -24,12 +24,13 @@ from bot.models import Account, Payment, SecureLink
 from bot.money import format_cents
 from bot.payments import links, merchant, payers, stripe_gateway
 from bot.settings import get_settings
-from bot.web.link_pages import protect
+from bot.web import page_security
 from bot.web.payer_words import page_language, words
 from bot.web.secure_pages import TEST_CARDS
 
 log = logging.getLogger(__name__)
-bp = protect(Blueprint("payer", __name__, url_prefix="/pay"))
+bp = Blueprint("payer", __name__, url_prefix="/pay")
+page_security.protect(bp)  # CSP, no framing, no referrer, no caching; CSRF on forms
 
 # Outcomes that charged nothing, and what the payer reads about them.
 NOT_CHARGED = {stripe_gateway.DECLINED: "declined",

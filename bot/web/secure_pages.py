@@ -21,10 +21,11 @@ from bot.models import Account, Payment, SecureLink
 from bot.money import format_cents
 from bot.payments import cards, links, merchant, stripe_gateway
 from bot.settings import get_settings
-from bot.web.link_pages import protect
+from bot.web import page_security
 
 log = logging.getLogger(__name__)
-bp = protect(Blueprint("secure", __name__, url_prefix="/secure"))
+bp = Blueprint("secure", __name__, url_prefix="/secure")
+page_security.protect(bp)  # CSP, no framing, no referrer, no caching; CSRF on forms
 
 TEST_CARDS = {
     "4242424242424242": "Visa 4242 (succeeds)",

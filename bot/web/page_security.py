@@ -1,8 +1,8 @@
-"""What every page behind a texted link shares: strict security headers and CSRF.
+"""Security for the borrower's pages reached from a text (/secure/*, /me/*).
 
-Those pages (bot/web/secure_pages.py, bot/web/payer_pages.py) are opened from a
-text on a phone, by whoever holds the link; `protect(blueprint)` gives a
-blueprint the same protection.
+Only our own page and Stripe's may run there; nobody may frame them (clickjacking
+a "Pay" or "Approve payment" button); a link's token never leaves in a Referer;
+nothing is cached; every form carries a CSRF token (the link alone is not enough).
 """
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ from flask import Blueprint, Response, abort, request
 from flask_wtf.csrf import validate_csrf
 from wtforms import ValidationError
 
-# Only our own page and Stripe's may run here; nobody may frame it (clickjacking the
-# "Approve payment" button); the link's token never leaves in a Referer.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self' https://js.stripe.com; "
     "frame-src https://js.stripe.com https://hooks.stripe.com; "
@@ -29,7 +27,6 @@ SECURITY_HEADERS = {
 
 
 def _security_headers(response: Response) -> Response:
-    """CSP with frame-ancestors, no framing, no referrer, no caching, on every page."""
     response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
@@ -37,7 +34,6 @@ def _security_headers(response: Response) -> Response:
 
 
 def _check_csrf() -> None:
-    """Forms on these pages carry a CSRF token; the single-use link alone is not enough."""
     if request.method == "POST":
         try:
             validate_csrf(request.form.get("csrf_token", ""))
@@ -45,8 +41,7 @@ def _check_csrf() -> None:
             abort(400)
 
 
-def protect(blueprint: Blueprint) -> Blueprint:
-    """Give every page of `blueprint` the security headers and the CSRF check."""
+def protect(blueprint: Blueprint) -> None:
+    """Give every page of `blueprint` the headers above and CSRF checks on its forms."""
     blueprint.after_request(_security_headers)
     blueprint.before_request(_check_csrf)
-    return blueprint
