@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from bot.db import session_scope
 from bot.messaging.notices import carry_out
-from bot.models import Account, Payment, SecureLink
+from bot.models import Account, Payment, PaymentStatus, SecureLink
 from bot.money import format_cents
 from bot.payments import links, merchant, payers, stripe_gateway
 from bot.settings import get_settings
@@ -80,8 +80,22 @@ class Page:
 
 
 def _gone(session: Session, token: str) -> ResponseReturnValue:
-    """The friendly page for a link that no longer opens (used, expired, or not ours)."""
+    """The friendly page for a link that no longer opens (used, expired, or not ours).
+
+    A link used by a payment that went through (or is going through) says so: a second
+    press of *Pay* lands here and must not look like a failure.
+    """
     state = links.link_state(session, token, links.PAYER)
+    link = links.read_link(session, token, links.PAYER) if state == "used" else None
+    payment = session.get(Payment, link.payment_id) if link and link.payment_id else None
+    if payment is not None and payment.status in (PaymentStatus.SUCCEEDED,
+                                                  PaymentStatus.PROCESSING):
+        page = Page(token, session.get(Account, link.account_id))
+        if payment.status == PaymentStatus.SUCCEEDED:
+            return page.done("used_title", page.say(
+                "used_paid", amount=page.money(payment.amount_cents),
+                confirmation=payment.confirmation_code), 410)
+        return page.done("pending_title", page.say("pending"), 410)
     language = page_language(request.values.get("lang"), None)
     t = words(language)
     return render_template("payer/done.html", lang=language, title=t[f"{state}_title"],

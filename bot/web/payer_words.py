@@ -53,6 +53,8 @@ WORDS: dict[str, dict[str, str]] = {
         "back": "Thank you. If the payment went through, the account holder gets a receipt "
                 "by text. You can close this page.",
         "used_title": "This link was already used",
+        "used_paid": "{amount} was paid with this link on account {reference} "
+                     "(confirmation {confirmation}). Each payment link works once.",
         "used": "Each payment link works once. If you still want to pay, ask the account "
                 "holder to text us \"someone else is paying\" for a new link.",
         "expired_title": "This link has expired",
@@ -106,6 +108,8 @@ WORDS: dict[str, dict[str, str]] = {
         "back": "Gracias. Si el pago se completó, el titular de la cuenta recibe el recibo "
                 "por texto. Puede cerrar esta página.",
         "used_title": "Este enlace ya se usó",
+        "used_paid": "Con este enlace se pagaron {amount} a la cuenta {reference} "
+                     "(confirmación {confirmation}). Cada enlace de pago sirve una vez.",
         "used": "Cada enlace de pago sirve una vez. Si todavía quiere pagar, pida al titular "
                 "de la cuenta que nos escriba \"alguien más va a pagar\" para recibir otro.",
         "expired_title": "Este enlace venció",
