@@ -7,6 +7,8 @@ TEXTPAY_SCREENSHOTS=docs the page goes to docs/screenshots/payer-page.png."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.payer.conftest import payer_path
@@ -52,7 +54,8 @@ def test_a_payer_pays_on_a_phone_once_however_often_they_press(world, phone_tab,
     tab.get_by_label("Amount (dollars)").fill("150.00")
     tab.screenshot(path=str(screenshot_dir / "payer-page.png"), full_page=True)
     tab.get_by_role("button", name="Pay").dblclick()
-    tab.wait_for_load_state()
+    # The last press's answer: the payment, or that this link's payment is made.
+    tab.get_by_role("heading", name=re.compile("Thank you|already used")).wait_for()
     assert "$150.00" in tab.locator("main").inner_text()
     fits_and_reads_well(tab)
     assert [pi.amount for pi in stripe_intents()] == [15000]
@@ -66,7 +69,7 @@ def test_a_payer_not_approved_is_told_so_on_the_phone(world, phone_tab, base_url
     tab.goto(base_url + payer_path(world.phone.say("my brother will pay this month")))
     tab.get_by_label("Your full name").fill("John Smith")
     tab.get_by_role("button", name="Pay").click()
-    tab.wait_for_load_state()
+    tab.get_by_role("heading", name="We can't take this payment").wait_for()
     assert "Nothing was charged" in tab.get_by_role("alert").inner_text()
     fits_and_reads_well(tab)
     assert stripe_intents() == []
