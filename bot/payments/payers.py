@@ -34,9 +34,13 @@ from bot.payments import charging, links, stripe_gateway
 from bot.payments.followups import FollowUp, receipt
 
 SOURCE = "payer"
-MAX_NAME = 200
+# Short enough that a receipt naming the payer stays within two text messages.
+MAX_NAME = 60
 MAX_APPROVED = 20
 _SPACES = re.compile(r"\s+")
+# Words of letters joined by a space (after a dot, as in "St. John"), a hyphen or an
+# apostrophe: no digits, and no dot between letters (no web address).
+_NAME = re.compile(r"[^\W\d_]+(?:(?:\.? |[-'\u2019])[^\W\d_]+)*\.?")
 
 
 class PayerInputError(ValueError):
@@ -54,12 +58,17 @@ class Started:
 
 
 def clean_name(raw: str) -> str:
-    """A person's name as typed, spaces tidied; PayerInputError when it is no name."""
+    """A person's name as typed, spaces tidied; PayerInputError when it is no name.
+
+    Only letters, spaces, hyphens, apostrophes and dots: the name goes into the text
+    the borrower receives, so it can carry no number, link or instruction.
+    """
     name = _SPACES.sub(" ", raw or "").strip()
     if not any(ch.isalpha() for ch in name):
         raise PayerInputError("a name is required")
-    if len(name) > MAX_NAME or any(unicodedata.category(ch)[0] == "C" for ch in name):
-        raise PayerInputError(f"a name of at most {MAX_NAME} letters is required")
+    if len(name) > MAX_NAME or not _NAME.fullmatch(name):
+        raise PayerInputError(f"a name of at most {MAX_NAME} letters (and spaces, hyphens, "
+                              "apostrophes, dots) is required")
     return name
 
 

@@ -196,3 +196,14 @@ def test_the_page_speaks_the_borrowers_language(make_world, payer, twilio_fake, 
     assert "Gracias, Juan Torres" in paid
     assert any(body.startswith("Juan Torres pago ") and "a su cuenta" in body
                for body in twilio_fake.bodies_to(world.phone.number))
+
+
+def test_a_name_that_could_carry_a_message_is_refused(world, payer, stripe_intents):
+    """The payer's name goes into the borrower's receipt: no numbers or web addresses."""
+    path = payer_path(world.phone.say("my mom is paying"))
+    for name in ("Call 555-0100 now", "www.example.com", "", "x" * 61):
+        answer = payer.pay(path, name)
+        assert answer.status_code == 400, name
+        assert b"Please enter your full name." in answer.data
+    assert stripe_intents() == []
+    assert payer.pay(path, "Anne-Marie O'Brien Jr.").status_code == 200
