@@ -10,10 +10,8 @@ Columns (a header row names them, in any order; case and spaces do not matter):
 `consent_source` says how the borrower agreed to be texted ("signed contract
 2026-03-01", "credit application"); it goes to the consent ledger
 (bot/consent.py) when the import creates the borrower ("not stated" if empty).
-`approved_payers` names the people who may pay on the account for the borrower,
-separated by ';' ("Maria Lopez; Juan Lopez"), enforced when the dealer says so
-(bot/payments/payers.py); an empty cell clears them, a file without the column
-leaves them as they are.
+`approved_payers` ("Maria Lopez; Juan Lopez": who may pay for the borrower,
+bot/payments/payers.py); an empty cell clears them, no column leaves them.
 
 Phones are normalised to E.164 with the dealer's country as the default
 region; amounts are decimals ("1,200.50", "$75") turned into cents with
