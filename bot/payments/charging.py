@@ -99,11 +99,7 @@ def create_pending(session: Session, account: Account, amount_cents: int) -> Pay
     Any older pending row for the account is canceled first: only the latest
     question can be answered YES.
     """
-    session.execute(
-        update(Payment)
-        .where(Payment.account_id == account.id, Payment.status == PaymentStatus.PENDING)
-        .values(status=PaymentStatus.CANCELED, updated_at=utcnow())
-    )
+    cancel_open_offers(session, account)
     payment = Payment(
         dealer_id=account.dealer_id,
         account_id=account.id,
@@ -116,6 +112,15 @@ def create_pending(session: Session, account: Account, amount_cents: int) -> Pay
     session.add(payment)
     session.flush()
     return payment
+
+
+def cancel_open_offers(session: Session, account: Account) -> None:
+    """Cancel every pending payment of the account: a YES to it can charge no more."""
+    session.execute(
+        update(Payment)
+        .where(Payment.account_id == account.id, Payment.status == PaymentStatus.PENDING)
+        .values(status=PaymentStatus.CANCELED, updated_at=utcnow())
+    )
 
 
 def create_claimed(session: Session, account: Account, amount_cents: int,

@@ -137,6 +137,9 @@ def start(session: Session, link: SecureLink, payer_name: str, amount_cents: int
         return Started(refusal="busy")
     if not links.use_link(session, link):
         return Started(refusal="used")
+    # The borrower's own "Reply YES to pay" was priced on the old balance: after someone
+    # else pays, that YES must not charge as well.
+    charging.cancel_open_offers(session, account)
     payment = charging.create_claimed(session, account, amount_cents, source=SOURCE)
     # The payer's card is not the account's: nothing of it is kept on the payment.
     payment.card_brand = payment.card_last4 = None

@@ -207,3 +207,13 @@ def test_a_name_that_could_carry_a_message_is_refused(world, payer, stripe_inten
         assert b"Please enter your full name." in answer.data
     assert stripe_intents() == []
     assert payer.pay(path, "Anne-Marie O'Brien Jr.").status_code == 200
+
+
+def test_the_borrowers_open_yes_charges_nothing_after_someone_else_paid(world, payer,
+                                                                       stripe_intents):
+    assert "Reply YES" in world.phone.say("pay")  # $250.00 offered, not yet confirmed
+    path = payer_path(world.phone.say("my mom is paying"))
+    assert payer.pay(path, "Maria Lopez", amount="1200").status_code == 200  # all of it
+    assert "Payment received" not in world.phone.say("yes")
+    assert [pi.amount for pi in stripe_intents()] == [120000]
+    assert world.account().balance_cents == 0
