@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field, StrictStr, ValidationError, constr, valid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import consent
+from bot import consent, contact_preferences
 from bot.campaigns.planner import queue_welcomes
 from bot.clock import iso_utc, utcnow
 from bot.models import Account, Borrower, Dealer
@@ -112,7 +112,9 @@ def _borrower_for(session: Session, dealer: Dealer, data: BorrowerIn) -> Borrowe
         session.flush()
         consent.given(session, borrower, consent.API, data.consent_source)
     else:
-        borrower.name, borrower.language = data.name, data.language
+        borrower.name = data.name
+        if not borrower.language_chosen:  # the borrower's own choice outlasts the dealer's
+            borrower.language = data.language
     return borrower
 
 
@@ -156,6 +158,18 @@ def create_account(session: Session, dealer: Dealer, data: AccountIn) -> Account
     return account
 
 
+def preferences_json(borrower: Borrower) -> dict[str, Any]:
+    """The API's view of a borrower's contact preferences."""
+    wished = contact_preferences.of(borrower)
+    return {
+        "window_start": f"{wished.window_start:%H:%M}" if wished.has_window else None,
+        "window_end": f"{wished.window_end:%H:%M}" if wished.has_window else None,
+        "avoid_days": [contact_preferences.DAYS[d] for d in sorted(wished.avoid_days)],
+        "language_chosen": wished.language_chosen,
+        "paused_until": wished.paused_until.isoformat() if wished.paused_until else None,
+    }
+
+
 def account_json(account: Account) -> dict[str, Any]:
     """The API's view of an account."""
     borrower = account.borrower
@@ -163,7 +177,8 @@ def account_json(account: Account) -> dict[str, Any]:
         "id": account.id,
         "reference": account.reference,
         "borrower": {"name": borrower.name, "phone": borrower.phone,
-                     "language": borrower.language, "opted_out": borrower.opted_out},
+                     "language": borrower.language, "opted_out": borrower.opted_out,
+                     "contact_preferences": preferences_json(borrower)},
         "balance_cents": account.balance_cents,
         "amount_due_cents": account.amount_due_cents,
         "due_date": account.due_date.isoformat() if account.due_date else None,

@@ -27,9 +27,11 @@ KEYWORD = "keyword"  # STOP / START and their variants, by text
 WORDS = "words"  # "stop texting me", understood by the bot
 CARRIER = "carrier"  # Twilio error 21610: the carrier says the number opted out
 CALL = "call"  # staff recorded it after a phone call
+PAGE = "page"  # the borrower's self-service page (contact preferences)
 SOURCE_LABELS = {
     IMPORT: "CSV import", API: "API", KEYWORD: "Keyword by text", WORDS: "Own words by text",
     CARRIER: "Carrier (Twilio 21610)", CALL: "Phone call (staff)",
+    PAGE: "Self-service page",
     "legacy": "Before the ledger",
 }
 NOT_STATED = "not stated"
@@ -44,11 +46,11 @@ append_only(ConsentEvent, ConsentLedgerIsAppendOnly, "consent entries")
 
 def _entry(session: Session, borrower: Borrower, change: str, source: str,
            evidence: str | None, confirmation: str | None, actor: Actor | None,
-           at: datetime | None) -> ConsentEvent:
+           at: datetime | None, detail: str | None = None) -> ConsentEvent:
     entry = ConsentEvent(at=at or utcnow(), dealer_id=borrower.dealer_id,
                          borrower_id=borrower.id, phone=borrower.phone, change=change,
                          source=source, evidence=evidence, confirmation=confirmation,
-                         actor=actor.label if actor else None)
+                         actor=actor.label if actor else None, detail=detail)
     session.add(entry)
     return entry
 
@@ -91,6 +93,15 @@ def restore(session: Session, borrower: Borrower, source: str, evidence: str | N
     borrower.opted_out, borrower.opted_out_at = False, None
     return _entry(session, borrower, ConsentChange.RESTORED, source, evidence, confirmation,
                   None, None)
+
+
+def preference_changed(session: Session, borrower: Borrower, source: str,
+                       evidence: str | None, detail: str, *, confirmation: str | None = None,
+                       actor: Actor | None = None) -> ConsentEvent:
+    """Note a change of contact preferences (bot/contact_preferences.py): `detail` is
+    what they are now ("window 18:00-21:00; avoid sat,sun")."""
+    return _entry(session, borrower, ConsentChange.PREFERENCE, source,
+                  (evidence or "").strip() or NOT_STATED, confirmation, actor, None, detail)
 
 
 def history(session: Session, dealer_id: int, phone: str) -> list[ConsentEvent]:

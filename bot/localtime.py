@@ -6,7 +6,7 @@ is already tomorrow in UTC. Everything that asks them goes through here.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -14,6 +14,9 @@ from bot.clock import utcnow
 from bot.models import Borrower, Dealer
 
 DEFAULT_ZONE = "America/New_York"
+# Texts we start go only between these local times (the dealer may tighten them).
+EARLIEST = time(8, 0)
+LATEST = time(21, 0)
 
 
 @lru_cache(maxsize=1024)
@@ -51,3 +54,20 @@ def dealer_today(dealer: Dealer, at_utc: datetime | None = None) -> date:
     """The dealer's calendar date at a naive-UTC moment (default: now)."""
     moment = (at_utc or utcnow()).replace(tzinfo=timezone.utc)
     return moment.astimezone(dealer_zone(dealer)).date()
+
+
+def clock_time(text: str | None, fallback: time | None = None) -> time | None:
+    """"18:00" (or "8:00") as a time; `fallback` for an empty or malformed one."""
+    try:
+        return time.fromisoformat((text or "").strip().zfill(5))
+    except ValueError:
+        return fallback
+
+
+def sending_window(dealer: Dealer) -> tuple[time, time]:
+    """The local (start, end) of the sending window: 8:00-21:00, or the dealer's tighter one."""
+    start = max(EARLIEST, clock_time(dealer.quiet_end, EARLIEST))
+    end = min(LATEST, clock_time(dealer.quiet_start, LATEST))
+    if start >= end:  # a nonsensical setting must not silence everything
+        return EARLIEST, LATEST
+    return start, end

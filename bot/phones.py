@@ -68,3 +68,15 @@ def mask(e164: str | None) -> str:
     if not e164:
         return ""
     return e164[:5] + "***" + e164[-4:] if len(e164) > 9 else "***"
+
+
+def for_reading(e164: str) -> str:
+    """`+15550100001` -> `(555) 010-0001` (a US number as people write it; others
+    internationally); the input as it is when it is not a number."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    style = (phonenumbers.PhoneNumberFormat.NATIONAL if number.country_code == 1
+             else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return phonenumbers.format_number(number, style)

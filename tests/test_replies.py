@@ -26,6 +26,12 @@ SAMPLE = {
     "when": "after we open Wednesday at 9:00 AM",
     "schedule": "4 payments of $2,500.00 on Sep 2, Sep 16, Sep 30 and Oct 14",
     "topic": "the due date and grace period", "payer": "Guadalupe Hernandez-Villanueva",
+    # Contact preferences: the longest confirmation, all four at once.
+    "start": "10:30 am", "end": "12:30 pm", "hour": 10, "name": "Spanish",
+    "window": "we'll only text you between 10:30 am and 12:30 pm",
+    "what": "we'll only text you between 10:30 am and 12:30 pm, and not on Mondays, "
+            "Wednesdays or Sundays, and we'll write to you in Spanish, and we won't send "
+            "reminders until September 30",
     "topics": "the due date and grace period, the late fee, a reward for paying on time, "
               "credit reporting, the ways to pay and our hours",
 }

@@ -88,9 +88,13 @@ def test_the_dashboard_tells_sixty_days_of_history(demo_url):
         page.get_by_label("Password").fill(DEMO_ADMIN[1])
         page.get_by_role("button", name="Log in").click()
         page.goto(demo_url + "portal/dashboard?days=30")
-        tiles = page.locator(".stat-tiles strong").all_inner_texts()
-        assert len(tiles) == 6 and "n/a" not in tiles and "$0.00" not in tiles
+        everything = page.locator(".stat-tiles strong").all_inner_texts()
+        # The campaign's results, every one of them showing activity; then the consent
+        # tiles, whose goal is zero texts after a revocation.
+        tiles, sends_after = everything[:6], page.locator("#tile-sends-after").inner_text()
+        assert len(everything) == 8 and "n/a" not in tiles and "$0.00" not in tiles
         assert all(t not in ("0", "0.0%") for t in tiles), tiles
+        assert sends_after == "0"
         for chart in page.locator("svg.chart").all():
             heights = chart.evaluate("c => [...c.querySelectorAll('rect')].map("
                                      "r => r.getBBox().height + r.getBBox().width)")

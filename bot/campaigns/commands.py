@@ -72,6 +72,10 @@ def send_reminders(dealer_id: int | None, at: datetime, as_json: bool) -> None:
     click.echo(f"skipped: {skipped or 'none'}")
     if summary.deferred:
         click.echo(f"{summary.deferred} held for quiet hours go at the next allowed moment")
+    if summary.deferred_for_borrowers:
+        click.echo(f"{summary.deferred_for_borrowers} held for the hours or days their "
+                   "borrowers asked for (preferred_hours, avoided_day) go at the first "
+                   "moment inside them")
     if summary.paced:
         until = max(summary.paced)
         click.echo(f"{sum(summary.paced.values())} held back so your team can keep up with "

@@ -2,8 +2,10 @@
 
 `judge_ready` looks at every reminder whose moment has come, in bulk, and
 decides: skip it (with the reason counted: opted out, dispute, promise,
-plan, paid, taken over, wrong number, the weekly cap), defer it to the next
-allowed moment (quiet hours), or hand it to the job queue. `send_batch` is
+plan, paid, taken over, wrong number, the weekly cap, a pause), defer it to the
+next allowed moment (quiet hours, or the borrower's own hours or days: the
+reasons preferred_hours and avoided_day, `send_after` saying when), or hand it
+to the job queue. `send_batch` is
 that job: it claims each reminder with one conditional UPDATE (so no
 reminder is ever sent twice, even by racing workers), checks again — the
 borrower may have paid or opted out since — renders the dealer's template
@@ -28,7 +30,14 @@ from bot.collection import pause_reason, pause_reasons, pause_reasons_of
 from bot.db import session_scope
 from bot.localtime import local_today
 from bot.messaging.outbound import SendRefused, refusal, send_sms
-from bot.messaging.quiet_hours import inside, next_allowed, window, zones_for
+from bot.messaging.quiet_hours import (
+    HOLD_REASONS,
+    hold_reason,
+    inside,
+    next_allowed,
+    window,
+    zones_for,
+)
 from bot.models import Account, Borrower, Dealer, ExperimentVariant, Reminder, ReminderStatus
 from bot.sms_templates.templates import render_message
 
@@ -56,7 +65,8 @@ def _ready_rows(session: Session, dealer: Dealer, at: datetime, only: str | None
         select(Reminder.id, Reminder.account_id, Reminder.template, Reminder.send_after,
                Borrower.id.label("borrower_id"), Borrower.timezone, Borrower.phone,
                Borrower.phone_zones, Borrower.opted_out, Borrower.wrong_number,
-               Borrower.invalid_number)
+               Borrower.invalid_number, Borrower.contact_window_start,
+               Borrower.contact_window_end, Borrower.contact_avoid_days)
         .join(Account, Account.id == Reminder.account_id)
         .join(Borrower, Borrower.id == Account.borrower_id)
         .where(Reminder.dealer_id == dealer.id, Reminder.status.in_(ReminderStatus.READY),
@@ -131,6 +141,11 @@ def _apply(session: Session, ids: list[int], **values: object) -> None:
         session.connection().execute(statement, [{"rid": rid} for rid in ids])
 
 
+def _asked_for_hours(row: object) -> bool:
+    """Whether the borrower named hours or days to be texted in (most did not)."""
+    return bool(row.contact_window_start or row.contact_avoid_days)
+
+
 def _decide(rows: list, dealer: Dealer, at: datetime, pauses: dict[int, str],
             sent: Counter, welcomed: set[int]) -> list[tuple[object, str, str | None,
                                                               datetime | None]]:
@@ -147,6 +162,9 @@ def _decide(rows: list, dealer: Dealer, at: datetime, pauses: dict[int, str],
             decisions.append((row, ReminderStatus.SKIPPED, reason, row.send_after))
         elif not allowed[zones]:
             decisions.append((row, ReminderStatus.DEFERRED, QUIET_HOURS,
+                              next_allowed(row, dealer, at)))
+        elif _asked_for_hours(row) and (held := hold_reason(row, dealer, at)):
+            decisions.append((row, ReminderStatus.DEFERRED, held,
                               next_allowed(row, dealer, at)))
         else:
             decisions.append((row, ReminderStatus.ENQUEUED, None, row.send_after))
@@ -168,6 +186,8 @@ def _pace(session: Session, dealer: Dealer, at: datetime, decisions: list) -> Co
     start, end = window(dealer)
 
     def allowed(row: object, moment: datetime) -> bool:
+        if _asked_for_hours(row):
+            return hold_reason(row, dealer, moment) is None
         return inside(zones_for(row, dealer), start, end, moment)
 
     held = pacing.spread(plan, [decisions[i][0] for i in candidates], at, allowed)
@@ -255,7 +275,7 @@ def _claim(session: Session, reminder_id: int) -> bool:
 
 
 def _settle_refusal(reminder: Reminder, refused: SendRefused) -> str:
-    if refused.reason == QUIET_HOURS:
+    if refused.reason in HOLD_REASONS:
         reminder.status, reminder.send_after = ReminderStatus.DEFERRED, refused.retry_at
     elif refused.reason == "rate_limited" and reminder.attempts < MAX_ATTEMPTS:
         reminder.status = ReminderStatus.QUEUED  # judged again by the next run
@@ -263,6 +283,17 @@ def _settle_refusal(reminder: Reminder, refused: SendRefused) -> str:
         reminder.status = ReminderStatus.SKIPPED
     reminder.reason = refused.reason
     return refused.reason
+
+
+def template_on(template: str, due: date | None, today: date) -> str:
+    """The template a reminder goes with on `today`: one held past its day (for the hours
+    or days the borrower asked for) says what is true when it goes — "due today" sent
+    after the due date is the overdue one, "upcoming" sent on the day the due-day one."""
+    if due is None or template not in ("reminder_upcoming", "reminder_due"):
+        return template
+    if today > due:
+        return "reminder_overdue"
+    return "reminder_due" if today == due else template
 
 
 def send_one(session: Session, reminder: Reminder, at: datetime) -> str:
@@ -276,9 +307,11 @@ def send_one(session: Session, reminder: Reminder, at: datetime) -> str:
     if reason is not None:
         reminder.status, reminder.reason = ReminderStatus.SKIPPED, reason
         return reason
-    variant = session.get(ExperimentVariant, reminder.variant_id) if reminder.variant_id \
-        else None
-    text = render_message(session, dealer, account, reminder.template, borrower.language, today,
+    template = template_on(reminder.template, reminder.due_date, today)
+    # An experiment's variant is worded for the template it was drawn for.
+    variant = session.get(ExperimentVariant, reminder.variant_id) \
+        if reminder.variant_id and template == reminder.template else None
+    text = render_message(session, dealer, account, template, borrower.language, today,
                           body=variant.body(borrower.language) if variant else None)
     kind = "welcome" if reminder.template == WELCOME else "reminder"
     try:

@@ -293,7 +293,9 @@ class _Upsert:
             return None, first_time
         if not first_time:
             return borrower, False
-        return borrower, _assign(borrower, {"name": row.name, "language": row.language,
+        # A language the borrower chose themselves outlasts the dealer's next file.
+        language = borrower.language if borrower.language_chosen else row.language
+        return borrower, _assign(borrower, {"name": row.name, "language": language,
                                             "timezone": row.timezone})
 
     def account(self, row: Row, borrower: Borrower | None) -> str:

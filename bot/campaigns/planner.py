@@ -104,6 +104,10 @@ class Planned(NamedTuple):
     wrong_number: bool
     invalid_number: bool
     state: Any  # the account's AccountState (bot/collection.py), for pause reasons
+    # The hours and days the borrower asked for (bot/contact_preferences.py).
+    contact_window_start: str | None = None
+    contact_window_end: str | None = None
+    contact_avoid_days: str | None = None
     id: None = None  # no row yet
 
     def values(self, dealer_id: int) -> dict:
@@ -126,7 +130,8 @@ def due_steps(session: Session, dealer: Dealer, at: datetime) -> list[Planned]:
         select(Account.id, Account.due_date, Account.borrower_id, Account.balance_cents,
                Account.amount_due_cents, Borrower.timezone, Borrower.language, Borrower.phone,
                Borrower.phone_zones, Borrower.opted_out, Borrower.wrong_number,
-               Borrower.invalid_number)
+               Borrower.invalid_number, Borrower.contact_window_start,
+               Borrower.contact_window_end, Borrower.contact_avoid_days)
         .join(Borrower, Borrower.id == Account.borrower_id)
         .where(Account.dealer_id == dealer.id, Account.due_date.between(first, last))
     ).all()
@@ -140,7 +145,8 @@ def due_steps(session: Session, dealer: Dealer, at: datetime) -> list[Planned]:
     current_for: dict[tuple[str, date], tuple[Step, datetime] | None] = {}
     for account in accounts:  # unpacked by position: the fastest way through 100,000 rows
         (account_id, due_date, borrower_id, _balance, _due_cents, zone, language, phone,
-         phone_zones, opted_out, wrong_number, invalid_number) = account
+         phone_zones, opted_out, wrong_number, invalid_number, window_start, window_end,
+         avoid_days) = account
         key = (zone or dealer.timezone, due_date)
         current = current_for.get(key, False)
         if current is False:
@@ -150,7 +156,8 @@ def due_steps(session: Session, dealer: Dealer, at: datetime) -> list[Planned]:
         step, moment = current
         due.append(Planned(account_id, step.template, step.offset_days, due_date,
                            language or "en", moment, borrower_id, zone, phone, phone_zones,
-                           opted_out, wrong_number, invalid_number, account))
+                           opted_out, wrong_number, invalid_number, account, window_start,
+                           window_end, avoid_days))
     return due
 
 

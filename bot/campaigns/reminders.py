@@ -28,6 +28,7 @@ from bot.campaigns.planner import due_steps, fill_phone_zones
 from bot.campaigns.survey import ask_due_surveys
 from bot.clock import iso_utc, utcnow
 from bot.messaging.outbound import send_deferred
+from bot.messaging.quiet_hours import AVOIDED_DAY, PREFERRED_HOURS, QUIET_HOURS
 from bot.models import Dealer
 
 BATCH_SIZE = 100  # reminders per job: at 1 text/s a job takes under two minutes
@@ -51,7 +52,12 @@ class ReminderSummary:
     @property
     def deferred(self) -> int:
         """Reminders put off to the next allowed moment by quiet hours."""
-        return self.skipped.get("quiet_hours", 0)
+        return self.skipped.get(QUIET_HOURS, 0)
+
+    @property
+    def deferred_for_borrowers(self) -> int:
+        """Reminders put off to the hours and days their borrowers asked for."""
+        return self.skipped.get(PREFERRED_HOURS, 0) + self.skipped.get(AVOIDED_DAY, 0)
 
     def add(self, result: dict | None) -> None:
         """Fold in one batch's `{"sent", "skipped"}` (None: the job itself failed)."""

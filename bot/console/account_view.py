@@ -4,11 +4,12 @@ arrangement (plan, promise, dispute, claim of payment) and whether texts may go.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot import contact_preferences
 from bot.collection import active_plan, open_dispute, pause_reason
 from bot.models import (
     Account,
@@ -38,6 +39,8 @@ class AccountSummary:
     dispute: Dispute | None = None
     claim: PaymentClaim | None = None
     paused_because: str | None = None
+    # What the borrower asked about being texted, in staff's words (empty: nothing).
+    contact_preferences: list[str] = field(default_factory=list)
 
 
 def days_late(account: Account, today: date) -> int:
@@ -70,4 +73,30 @@ def summarize(session: Session, account: Account, today: date) -> AccountSummary
         claim=_latest(session, PaymentClaim, account.id),
     )
     summary.paused_because = pause_reason(session, account, today)
+    summary.contact_preferences = preference_lines(summary.borrower)
     return summary
+
+
+_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _clock(moment: time) -> str:
+    return f"{moment.hour % 12 or 12}:{moment.minute:02d} {'am' if moment.hour < 12 else 'pm'}"
+
+
+def preference_lines(borrower: Borrower) -> list[str]:
+    """The borrower's contact preferences as staff read them ("Texts only 6:00 pm-9:00 pm
+    their time", "No texts on Sat, Sun", ...); empty when they asked for nothing."""
+    wished = contact_preferences.of(borrower)
+    lines = []
+    if wished.has_window:
+        lines.append(f"Texts only {_clock(wished.window_start)} to {_clock(wished.window_end)} "
+                     "their time")
+    if wished.avoid_days:
+        lines.append("No texts on " + ", ".join(_DAY_NAMES[d] for d in sorted(wished.avoid_days)))
+    if wished.language_chosen:
+        lines.append("Language: " + ("Spanish" if wished.language == "es" else "English")
+                     + " (their choice)")
+    if wished.paused_until is not None:
+        lines.append(f"Reminders paused until {wished.paused_until:%b %d, %Y}")
+    return lines

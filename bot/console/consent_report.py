@@ -17,7 +17,7 @@ from bot.clock import iso_utc
 from bot.models import Borrower, ConsentEvent, Dealer
 
 CSV_COLUMNS = ("at", "phone", "borrower", "change", "source", "evidence", "confirmation",
-               "recorded_by")
+               "recorded_by", "detail")
 MAX_DAYS = 366
 
 
@@ -36,7 +36,8 @@ def event_json(entry: ConsentEvent) -> dict:
     """The API's view of one entry."""
     return {"at": iso_utc(entry.at), "phone": entry.phone, "change": entry.change,
             "source": entry.source, "evidence": entry.evidence,
-            "confirmation": entry.confirmation, "recorded_by": entry.actor}
+            "confirmation": entry.confirmation, "recorded_by": entry.actor,
+            "detail": entry.detail}
 
 
 def _names(session: Session, entries: list[ConsentEvent]) -> dict[int, str]:
@@ -57,7 +58,7 @@ def ledger_csv(session: Session, dealer: Dealer, start: date, end: date) -> str:
     for entry in entries:
         writer.writerow([iso_utc(entry.at), entry.phone, names.get(entry.borrower_id, ""),
                          entry.change, entry.source, _cell(entry.evidence),
-                         _cell(entry.confirmation), entry.actor or ""])
+                         _cell(entry.confirmation), entry.actor or "", _cell(entry.detail)])
     return out.getvalue()
 
 

@@ -116,7 +116,8 @@ def team(form: Mapping[str, str]) -> dict[str, object]:
 
 
 def plan_rules(form: Mapping[str, str], frequencies: list[str]) -> dict[str, object]:
-    """What the bot may offer when a borrower asks to split a payment, and promise limits."""
+    """What the bot may offer when a borrower asks to split a payment, promise limits, and
+    the longest pause of reminders a borrower may ask for."""
     chosen = [f for f in FREQUENCIES if f in frequencies]
     if not chosen:
         raise SettingsError("plan_frequencies", "allow at least one frequency")
@@ -126,7 +127,16 @@ def plan_rules(form: Mapping[str, str], frequencies: list[str]) -> dict[str, obj
         "plan_max_days": _integer(form, "plan_max_days", 7, 365),
         "plan_frequencies": ",".join(chosen),
         "promise_max_days": _integer(form, "promise_max_days", 1, 60),
+        **_pause_limit(form),
     }
+
+
+def _pause_limit(form: Mapping[str, str]) -> dict[str, object]:
+    """The longest pause a borrower may ask for themselves (bot/contact_preferences.py);
+    left as it is when the form does not send it."""
+    if not (form.get("max_pause_days") or "").strip():
+        return {}
+    return {"max_pause_days": _integer(form, "max_pause_days", 1, 90)}
 
 
 def apply(dealer: Dealer, values: dict[str, object]) -> list[Change]:

@@ -26,6 +26,8 @@ import threading
 import time
 import types
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -164,6 +166,31 @@ def _speed_up_event_parsing() -> None:
     Event.resolve_by_type = staticmethod(resolve_by_type)
 
 
+@contextmanager
+def without_the_training_graph() -> Iterator[None]:
+    """Load a model's metadata without importing the classes of its training graph.
+
+    The archive's metadata names every class of both graphs, and reading it
+    imports them all. The training graph includes Rasa's recipe validator,
+    which imports the DIET classifier and with it TensorFlow: measured here,
+    +500 MB per worker and seconds of start for code a server never runs
+    (serving uses only the prediction graph, and this pipeline has no
+    TensorFlow component). Training (`textpay train`) reads no archive.
+    """
+    from rasa.engine.storage.storage import ModelMetadata
+
+    original = ModelMetadata.from_dict
+
+    def predict_only(serialized: dict) -> Any:
+        return original({**serialized, "train_schema": {"nodes": {}}})
+
+    ModelMetadata.from_dict = staticmethod(predict_only)
+    try:
+        yield
+    finally:
+        ModelMetadata.from_dict = original
+
+
 def _speed_up_action_validation() -> None:
     """Validate action results against a schema compiled once.
 
@@ -238,12 +265,13 @@ class AgentRunner:
     async def _load(self, model_path: Path) -> Any:
         from rasa.core.agent import Agent
 
-        return Agent.load(
-            str(model_path),
-            tracker_store=self.tracker_store,
-            lock_store=_lock_held_by_caller(),
-            action_endpoint=_in_process_endpoint(),
-        )
+        with without_the_training_graph():
+            return Agent.load(
+                str(model_path),
+                tracker_store=self.tracker_store,
+                lock_store=_lock_held_by_caller(),
+                action_endpoint=_in_process_endpoint(),
+            )
 
     def _run(self, coroutine: Any, timeout: float = 60) -> Any:
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)

@@ -94,9 +94,11 @@ def load_turn(session: Session, tracker: Any) -> Turn | None:
     if borrower is None:
         return None
     parse_data = tracker.latest_message or {}
-    language = _message_language(parse_data, borrower.language)
-    if language != borrower.language:
-        # A borrower who writes in the other language is answered in it.
+    language = borrower.language
+    if not borrower.language_chosen:
+        # A borrower who writes in the other language is answered in it — unless they
+        # chose their language ("only in Spanish": bot/contact_preferences.py).
+        language = _message_language(parse_data, borrower.language)
         borrower.language = language
     return Turn(
         session=session,

@@ -15,10 +15,10 @@ from bot.dialogue import commitments, payment_flow, questions
 from bot.dialogue.context import Turn
 from bot.escalations import escalate_account
 from bot.localtime import local_today
-from bot.models import Installment, Plan
+from bot.models import Plan
 from bot.money import locale_for
 from bot.nlu.frequency import INSTALLMENT, parse_frequency
-from bot.payments import installments, plans, promises
+from bot.payments import installments, plans
 from bot.payments.charging import default_amount
 from bot.payments.followups import StaffAlert
 
@@ -115,23 +115,20 @@ def accept_plan(turn: Turn, plan_id: int, fresh: bool) -> None:
                                              count=plan.installment_count,
                                              frequency=plan.frequency))
         return
-    if not plans.accept(session, plan_id):
+    today = local_today(turn.borrower, turn.dealer, turn.now)
+    started, charged, followups = installments.start_plan(session, plan_id, today, turn.now)
+    if not started:
         payment_flow.describe_settled(turn, None)
         return
-    session.refresh(plan)
-    promises.cancel_open(session, plan.account_id)  # the plan replaces an open promise
     items = list(plan.installments)
     turn.say("plan_accepted", schedule=describe_schedule(
         turn, [i.amount_cents for i in items], [i.due_date for i in items]))
-    today = local_today(turn.borrower, turn.dealer, turn.now)
-    first: Installment = items[0]
-    if first.due_date <= today and installments.claim_installment(session, first):
-        _, followups = installments.charge_claimed_installment(session, first, turn.now)
+    if charged is not None:
         # The reply tells the borrower; only what staff must see goes on.
         for alert in followups:
             if isinstance(alert, StaffAlert):
                 escalate_account(session, alert.account_id, alert.reason, alert.detail)
-        payment_flow.say_installment_result(turn, first)
+        payment_flow.say_installment_result(turn, charged)
 
 
 def decline_plan(turn: Turn, plan_id: int) -> None:

@@ -16,7 +16,7 @@ from bot.nlu.dates import find_dates
 # Intents that always mean "something else", even while a question is open.
 CHANGE_OF_SUBJECT = {
     "check_balance", "request_human", "opt_out", "wrong_number", "dispute", "hardship",
-    "help", "update_card", "greet", "goodbye", "arrange_plan", "ask_policy",
+    "help", "update_card", "greet", "goodbye", "arrange_plan", "ask_policy", "ask_link",
 }
 
 

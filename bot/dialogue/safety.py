@@ -1,7 +1,8 @@
 """Act only on what was clearly said.
 
 A text that changes an account (stops our texts, opens a dispute, marks a
-wrong number, pauses reminders, pages staff, offers a plan or a payment) is
+wrong number, pauses reminders, pages staff, offers a plan or a payment, sets
+the hours, days or language we text in) is
 acted on only when the understanding is confident *and* specific: the model
 is at least ACT_AT sure, and the text carries the words that say it
 (bot/nlu/evidence.py: "don't text me", "I don't owe this", a date for a
@@ -18,7 +19,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.dialogue import payment_flow, plan_flow, promise_flow, questions, support_flow
+from bot.dialogue import (
+    payment_flow,
+    plan_flow,
+    preference_flow,
+    promise_flow,
+    questions,
+    support_flow,
+)
 from bot.dialogue.context import Turn
 from bot.models import ConversationState
 from bot.nlu.entities import entity_dicts
@@ -35,6 +43,7 @@ CARRY_OUT: dict[str, Callable[[Turn], None]] = {
     "promise_to_pay": promise_flow.record_promise,
     "pay": lambda turn: payment_flow.offer_payment(turn, turn.entity("amount")),
     "request_human": support_flow.request_human,
+    "set_contact_preference": preference_flow.set_preferences,
 }
 
 

@@ -40,6 +40,7 @@ from bot.clock import utcnow
 from bot.collection import primary_account
 from bot.db import session_scope
 from bot.dialogue import questions
+from bot.dialogue.account_link import link_reply
 from bot.dialogue.conversation import answer, forget_text
 from bot.messaging import keywords, number_limits, survey_answers
 from bot.messaging.conversation_lock import conversation_key, conversation_locks
@@ -287,6 +288,8 @@ def _before_nlu(session: Session, borrower: Borrower, dealer: Dealer, body: str,
         return []  # nothing is sent to an opted-out (or not-the-borrower's) number
     if escalations.taken_over(session, borrower.id) is not None:
         return []  # staff hold the conversation: stored and shown, never answered by the bot
+    if keywords.asks_for_link(body):
+        return link_reply(session, borrower)  # LINK / MENU / ENLACE: the self-service page
     if had_card:
         return _card_warning(session, borrower)
     if not body.strip():

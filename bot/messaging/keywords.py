@@ -20,6 +20,9 @@ _OPT_IN_WORDS = {"START", "UNSTOP"}
 # Only after an opt-out does a bare YES mean "text me again".
 _OPT_IN_AFTER_OPT_OUT = {"YES", "SI"}
 _HELP_WORDS = {"HELP", "INFO", "AYUDA"}
+# The self-service page's link (bot/dialogue/account_link.py): not a compliance keyword,
+# so it is answered only where the bot answers at all.
+_LINK_WORDS = {"LINK", "MENU", "ENLACE"}
 
 
 def normalise(text: str) -> str:
@@ -38,3 +41,8 @@ def classify(text: str, opted_out: bool) -> str | None:
     if word in _HELP_WORDS:
         return HELP
     return None
+
+
+def asks_for_link(text: str) -> bool:
+    """Whether the whole message is LINK, MENU or ENLACE ("link", "Menú.", ...)."""
+    return normalise(text) in _LINK_WORDS

@@ -7,10 +7,12 @@ same checks at the moment they go, not only when they were planned:
 2. `finish`: a collection agency's text gets the debt-collector disclosure
    and an opt-out instruction when it lacks them (TwiML replies pass the
    same step);
-3. quiet hours (bot/messaging/quiet_hours.py): outside the borrower's window
-   the text is kept as `deferred` until the next allowed moment (or refused,
-   for callers that defer on their own) — unless the borrower wrote to us in
-   the last hour, since answering someone mid-conversation is not a cold text;
+3. quiet hours and the borrower's own hours and days (bot/messaging/quiet_hours.py,
+   bot/contact_preferences.py): outside them the text is kept as `deferred` until
+   the next allowed moment (or refused, for callers that defer on their own) —
+   unless the borrower wrote to us in the last hour, since answering someone
+   mid-conversation (a receipt for the payment they just made, a staff reply to
+   their question) is not a cold text;
 4. the per-recipient cap against SMS pumping (bot/messaging/number_limits.py),
    then pacing per sending number (a token bucket, shared through Redis when
    REDIS_URL is set, so every worker keeps the carrier's per-number rate);
@@ -35,7 +37,7 @@ from twilio.rest import Client
 from bot import consent
 from bot.clock import utcnow
 from bot.messaging import number_limits
-from bot.messaging.quiet_hours import may_send_now, next_allowed
+from bot.messaging.quiet_hours import hold_reason, next_allowed
 from bot.messaging.rate_limit import TokenBucket
 from bot.models import Borrower, Dealer, DealerNumber, Message
 from bot.phones import mask
@@ -58,7 +60,8 @@ DEFERRED = "deferred"
 class SendRefused(Exception):
     """The message may not be sent; `reason` says why (opted_out, quiet_hours, ...).
 
-    For quiet hours, `retry_at` is the next moment it may go (naive UTC).
+    For quiet hours and the borrower's hours or days (quiet_hours.HOLD_REASONS),
+    `retry_at` is the next moment it may go (naive UTC).
     """
 
     def __init__(self, reason: str, retry_at: datetime | None = None) -> None:
@@ -192,7 +195,8 @@ def send_sms(session: Session, borrower: Borrower, body: str, *, kind: str,
     """Send one text to a borrower now (or, in quiet hours, at the next allowed moment).
 
     Raises SendRefused saying why not: opted_out, wrong_number, no_sending_number,
-    rate_limited, or quiet_hours when `defer` is False (`retry_at` says when).
+    rate_limited, or when `defer` is False quiet_hours, preferred_hours or avoided_day
+    (`retry_at` says when).
     """
     at = at or utcnow()
     reason = refusal(borrower)
@@ -206,10 +210,11 @@ def send_sms(session: Session, borrower: Borrower, body: str, *, kind: str,
         from_number=sending_number(session, borrower), to_number=borrower.phone,
         status="queued", created_at=at,
     )
-    if not may_send_now(borrower, dealer, at) and not in_conversation(session, borrower, at):
+    held = hold_reason(borrower, dealer, at)
+    if held and not in_conversation(session, borrower, at):
         retry_at = next_allowed(borrower, dealer, at)
         if not defer:
-            raise SendRefused("quiet_hours", retry_at)
+            raise SendRefused(held, retry_at)
         message.status, message.send_after = DEFERRED, retry_at
     else:
         transmit(session, message, borrower, dealer)
@@ -231,9 +236,10 @@ def _settle_deferred(session: Session, message: Message, at: datetime) -> str:
     if reason is not None:
         message.status, message.send_after = "canceled", None
         return reason
-    if not may_send_now(borrower, dealer, at):
+    held = hold_reason(borrower, dealer, at)
+    if held:
         message.send_after = next_allowed(borrower, dealer, at)
-        return "quiet_hours"
+        return held
     try:
         transmit(session, message, borrower, dealer)
     except SendRefused as refused:

@@ -1,4 +1,5 @@
-"""Quiet hours: texts we start go only between 8:00 and 21:00 where the borrower is.
+"""Quiet hours: texts we start go only between 8:00 and 21:00 where the borrower is,
+and inside the hours and days the borrower asked for (bot/contact_preferences.py).
 
 A dealer may tighten the window (never widen it). Where we are unsure where
 the borrower is — their recorded time zone and the time zones of their phone
@@ -13,31 +14,25 @@ from functools import lru_cache
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.localtime import borrower_zone
+from bot import contact_preferences
+
+# The legal window and the dealer's tighter one live with the local calendars, so the
+# contact preferences (a layer below) clip to the same hours.
+from bot.localtime import EARLIEST as EARLIEST
+from bot.localtime import LATEST as LATEST
+from bot.localtime import borrower_zone, local_now
+from bot.localtime import sending_window as window
 from bot.models import Borrower, Dealer
 from bot.phones import timezones_for
 
-EARLIEST = time(8, 0)
-LATEST = time(21, 0)
+QUIET_HOURS = "quiet_hours"
+PREFERRED_HOURS = "preferred_hours"  # outside the hours the borrower asked for
+AVOIDED_DAY = "avoided_day"  # a weekday the borrower asked us to avoid
+# Why a text we start is held until later (what `hold_reason` answers).
+HOLD_REASONS = (QUIET_HOURS, PREFERRED_HOURS, AVOIDED_DAY)
 # A number whose zones span more than this says nothing about where its owner
 # is (toll-free and non-geographic numbers list every zone of the country).
 MAX_PHONE_ZONES = 4
-
-
-def _clock(text: str | None, fallback: time) -> time:
-    try:
-        return time.fromisoformat((text or "").strip().zfill(5))
-    except ValueError:
-        return fallback
-
-
-def window(dealer: Dealer) -> tuple[time, time]:
-    """The local (start, end) of the sending window: 8:00-21:00, or the dealer's tighter one."""
-    start = max(EARLIEST, _clock(dealer.quiet_end, EARLIEST))
-    end = min(LATEST, _clock(dealer.quiet_start, LATEST))
-    if start >= end:  # a nonsensical setting must not silence everything
-        return EARLIEST, LATEST
-    return start, end
 
 
 @lru_cache(maxsize=4096)
@@ -120,14 +115,41 @@ def earliest_inside(zones: list[ZoneInfo], start: time, end: time,
     return None
 
 
-def next_allowed(borrower: Borrower, dealer: Dealer, at: datetime) -> datetime:
-    """The next naive-UTC moment (`at` itself if allowed) a text may go to this borrower.
-
-    When the zones share no moment at all, the recorded zone alone decides.
-    """
+def _legal_next(borrower: Borrower, dealer: Dealer, at: datetime) -> datetime:
+    """The next moment inside the legal window (the recorded zone alone decides when the
+    zones share no moment at all)."""
     start, end = window(dealer)
     zones = zones_for(borrower, dealer)
     found = earliest_inside(zones, start, end, at)
     if found is None:
         found = earliest_inside(zones[:1], start, end, at)
     return found
+
+
+def next_allowed(borrower: Borrower, dealer: Dealer, at: datetime) -> datetime:
+    """The next naive-UTC moment (`at` itself if allowed) a text we start may go to this
+    borrower: inside the legal window and the hours and days they asked for.
+
+    When the zones share no moment at all, the recorded zone alone decides; when the
+    borrower's hours no longer meet the dealer's (a dealer tightened its window since),
+    the legal window alone does.
+    """
+    moment = _legal_next(borrower, dealer, at)
+    for _ in range(16):  # each round moves to a later day or closes the gap
+        wished = contact_preferences.next_allowed_moment(borrower, moment, dealer)
+        if wished == moment:
+            return moment
+        moment = _legal_next(borrower, dealer, wished)
+    return _legal_next(borrower, dealer, at)
+
+
+def hold_reason(borrower: Borrower, dealer: Dealer, at: datetime) -> str | None:
+    """Why a text we start may not go at `at` (QUIET_HOURS, AVOIDED_DAY, PREFERRED_HOURS),
+    or None when it may."""
+    if not may_send_now(borrower, dealer, at):
+        return QUIET_HOURS
+    preferences = contact_preferences.of(borrower)
+    local = local_now(borrower, dealer, at)
+    if preferences.allows(local) or next_allowed(borrower, dealer, at) == at:
+        return None  # the hours they asked for no longer meet the dealer's: the law decides
+    return AVOIDED_DAY if local.weekday() in preferences.avoid_days else PREFERRED_HOURS

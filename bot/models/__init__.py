@@ -21,6 +21,7 @@ from bot.models.plan import Installment, Plan, PlanStatus
 from bot.models.platform_customer import PlatformCustomer
 from bot.models.policy import PolicyAnswer
 from bot.models.promise import Promise
+from bot.models.self_service import SelfServiceEvent
 from bot.models.stripe_event import StripeEvent
 from bot.models.user import AuditEntry, CallLog, User
 
@@ -60,6 +61,7 @@ __all__ = [
     "ReminderStatus",
     "ScheduleStep",
     "SecureLink",
+    "SelfServiceEvent",
     "StripeEvent",
     "SurveyResponse",
     "User",

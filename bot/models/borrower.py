@@ -12,6 +12,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import relationship
 
@@ -41,6 +42,15 @@ class Borrower(Timestamped, Base):
     last_survey_at = Column(DateTime)
     # Staff agreed with the borrower: no collection texts until this (local) date.
     texts_paused_until = Column(Date)
+    # Contact preferences the borrower stated (bot/contact_preferences.py): a local
+    # window inside the legal hours ("18:00"-"21:00"; NULL: any legal hour), weekdays
+    # to avoid ("sat,sun"), and whether they chose their language (then the language
+    # of a message they write does not change it). A pause they ask for is
+    # `texts_paused_until`, like one staff agreed.
+    contact_window_start = Column(String(5))
+    contact_window_end = Column(String(5))
+    contact_avoid_days = Column(String(30))
+    language_chosen = Column(Boolean, nullable=False, default=False, server_default=false())
 
     dealer = relationship("Dealer")
     accounts = relationship("Account", back_populates="borrower", order_by="Account.id")

@@ -13,6 +13,7 @@ class ConsentChange:
     GIVEN = "given"  # recorded when the borrower was created (import, API)
     REVOKED = "revoked"
     RESTORED = "restored"  # START after a revocation
+    PREFERENCE = "preference"  # contact preferences changed (bot/contact_preferences.py)
 
 
 class ConsentEvent(Base):
@@ -20,7 +21,8 @@ class ConsentEvent(Base):
 
     `source` says how (import, api, keyword, words, carrier, call, ...);
     `evidence` is the exact inbound text, or where the record came from;
-    `confirmation` is the text we sent to confirm it (None: nothing was sent).
+    `confirmation` is the text we sent to confirm it (None: nothing was sent);
+    `detail`, for a preference change, the preferences it set ("window 18:00-21:00; ...").
     """
 
     __tablename__ = "consent_events"
@@ -32,8 +34,9 @@ class ConsentEvent(Base):
     dealer_id = Column(ForeignKey("dealers.id", ondelete="CASCADE"), nullable=False)
     borrower_id = Column(ForeignKey("borrowers.id", ondelete="SET NULL"), index=True)
     phone = Column(String(20), nullable=False)
-    change = Column(String(10), nullable=False)  # given | revoked | restored
+    change = Column(String(10), nullable=False)  # given | revoked | restored | preference
     source = Column(String(20), nullable=False)
     evidence = Column(Text)
     confirmation = Column(Text)
     actor = Column(String(255))  # who recorded it, when a person did (staff, an API key)
+    detail = Column(Text)

@@ -39,6 +39,9 @@ class Dealer(Timestamped, Base):
     # Promises and "I already paid": how long collection messages pause.
     promise_max_days = Column(Integer, nullable=False, default=14)
     already_paid_pause_days = Column(Integer, nullable=False, default=5)
+    # The longest pause of reminders a borrower may ask for themselves ("pause until
+    # the 15th"); a longer wish is capped at this (bot/contact_preferences.py).
+    max_pause_days = Column(Integer, nullable=False, default=30, server_default="30")
     # Reminders: local send time, quiet hours (never tighter than 08:00-21:00
     # is allowed to be loosened), and a cap per account per 7 days.
     send_time = Column(String(5), nullable=False, default="10:00")

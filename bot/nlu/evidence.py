@@ -136,6 +136,22 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
         r"\bbill (me|my)\b", r"\bcard on file\b", r"\bpagar\b", r"\bpago\b", r"\bcobr",
         r"\babon",
     ),
+    # Contact preferences: a time, a day, a language, a pause (bot/nlu/contact_wishes.py
+    # reads which); "text me" alone is not a wish.
+    "set_contact_preference": (
+        r"\b(after|aftr|before|befor|b4|between|past|despues|antes|entre|a partir)\b.{0,12}"
+        r"(\d|noon|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|una|dos"
+        r"|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce)",
+        r"\b(mornings?|afternoons?|evenings?|nights?|mananas|tardes|noches)\b",
+        r"\b(en|por) la (manana|tarde|noche)\b",
+        r"\b(week ?ends?|week ?days?|weekneds|fin(es)? de semana|entre semana)\b",
+        r"\b(mon|tues?|wednes|thurs?|fri|satur|sun)days?\b",
+        r"\b(lunes|martes|miercoles|jueves|viernes|sabados?|domingos?)\b",
+        r"\b(spanish|espanol|english|ingles|espanish)\b",
+        r"\b(paus\w*|hold off|resume|reanud\w*)\b",
+        r"\b(reminders?|recordatorios?)\b.{0,30}\b(until|till|til|hasta|for|por)\b",
+        r"\b(any ?time|whenever|cualquier hora)\b",
+    ),
     "request_human": (
         r"\basesor", r"\btransfer me\b", r"\bllamenme\b",
         r"\b(person|human|agent|rep|representative|someone|somebody|manager|supervisor|real "

@@ -24,7 +24,7 @@ NO_ACTION = frozenset({OUT_OF_SCOPE, FALLBACK})
 # without a further question. affirm / deny only act on an open question.
 STATE_CHANGING = frozenset({
     "pay", "arrange_plan", "promise_to_pay", "dispute", "already_paid", "hardship",
-    "opt_out", "wrong_number", "update_card", "request_human",
+    "opt_out", "wrong_number", "update_card", "request_human", "set_contact_preference",
 })  # fmt: skip
 
 

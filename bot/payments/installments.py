@@ -29,7 +29,7 @@ from bot.models import (
     PlanStatus,
 )
 from bot.money import format_cents
-from bot.payments import charging, links, plans, stripe_gateway
+from bot.payments import charging, links, plans, promises, stripe_gateway
 from bot.payments.followups import FollowUp, Notice, StaffAlert, receipt
 from bot.payments.plans import add_periods
 
@@ -86,6 +86,24 @@ def claim_installment(session: Session, installment: Installment) -> bool:
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
+
+
+def start_plan(session: Session, plan_id: int, today: date,
+               at: datetime) -> tuple[bool, Installment | None, list[FollowUp]]:
+    """YES to a proposed plan, by text or on the self-service page: it becomes active
+    (only one acceptance ever counts; False when it was not), any open promise ends, and
+    a first installment due by `today` is charged at once. Returns whether it started,
+    the installment charged now (or None) and its follow-ups."""
+    if not plans.accept(session, plan_id):
+        return False, None, []
+    plan = session.get(Plan, plan_id)
+    session.refresh(plan)
+    promises.cancel_open(session, plan.account_id)  # the plan replaces an open promise
+    first: Installment = plan.installments[0]
+    if first.due_date <= today and claim_installment(session, first):
+        _, followups = charge_claimed_installment(session, first, at)
+        return True, first, followups
+    return True, None, []
 
 
 def due_now(session: Session, at: datetime) -> list[Installment]:

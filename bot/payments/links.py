@@ -21,11 +21,13 @@ from bot.settings import get_settings
 
 UPDATE_CARD = "update_card"
 AUTHENTICATE = "authenticate"
+SELF_SERVICE = "self_service"  # the borrower's own page (bot/web/self_service.py)
 # Someone else pays: the borrower forwards the link to the person paying (/pay/<token>).
 PAYER = "payer"
+# Where each purpose's page lives (under base_url()).
+PATHS = {UPDATE_CARD: "secure/card", AUTHENTICATE: "secure/approve", SELF_SERVICE: "me",
+         PAYER: "pay"}
 LIFETIME = timedelta(hours=24)
-# Where each purpose's page lives (under the base URL).
-PATHS = {UPDATE_CARD: "secure/card", AUTHENTICATE: "secure/approve", PAYER: "pay"}
 
 
 def _serializer() -> URLSafeSerializer:

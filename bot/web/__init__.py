@@ -40,6 +40,7 @@ def create_app(settings: Settings | None = None, *, load_agent: bool = True) -> 
         payer_pages,
         portal,
         secure_pages,
+        self_service,
         stripe_webhook,
         twilio_webhooks,
     )
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None, *, load_agent: bool = True) -> 
     app.register_blueprint(twilio_webhooks.bp)
     app.register_blueprint(stripe_webhook.bp)
     app.register_blueprint(secure_pages.bp)
+    app.register_blueprint(self_service.bp)
     app.register_blueprint(payer_pages.bp)
     app.register_blueprint(api)
     portal.register(app)

@@ -5,7 +5,7 @@ name and an amount here; in production they then pay on Stripe Checkout
 (payment mode, no customer: their card is saved nowhere) and the webhook posts
 the payment; in demo and test mode this page stands in for Checkout and charges
 a test card in the emulator. Either way the borrower is texted the receipt.
-The page speaks the borrower's language (bot/web/payer_words.py).
+The page speaks the borrower's language (bot/wording/pages/, the `payer_` entries).
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ from bot.money import format_cents
 from bot.payments import links, merchant, payers, stripe_gateway
 from bot.settings import get_settings
 from bot.web import page_security
-from bot.web.payer_words import page_language, words
 from bot.web.secure_pages import TEST_CARDS
+from bot.wording.catalog import SUPPORTED_LANGUAGES
+from bot.wording.page_words import Words, page_language, words
 
 log = logging.getLogger(__name__)
 bp = Blueprint("payer", __name__, url_prefix="/pay")
@@ -38,12 +39,22 @@ NOT_CHARGED = {stripe_gateway.DECLINED: "declined",
                stripe_gateway.NOT_CONNECTED: "unavailable"}
 
 
+def _language(borrowers: str | None = None) -> str:
+    """The language asked for (?lang=), else the borrower's, else English."""
+    asked = request.values.get("lang")
+    return page_language(asked if asked in SUPPORTED_LANGUAGES else borrowers)
+
+
+def _say(t: Words, key: str, **values: object) -> str:
+    return t(f"payer_{key}", **values)
+
+
 class Page:
     """One payer page being answered: its link's account and the page's language."""
 
     def __init__(self, token: str, account: Account) -> None:
         self.token, self.account = token, account
-        self.language = page_language(request.values.get("lang"), account.borrower.language)
+        self.language = _language(account.borrower.language)
         self.t = words(self.language)
 
     def money(self, cents: int) -> str:
@@ -57,7 +68,7 @@ class Page:
 
     def say(self, key: str, **values: object) -> str:
         """Text `key` of the page's language, filled in."""
-        return self.t[key].format(**self.names(), **values)
+        return _say(self.t, key, **self.names(), **values)
 
     def form(self, status: int = 200, error: str | None = None, name: str = "",
              amount: str | None = None) -> ResponseReturnValue:
@@ -76,7 +87,7 @@ class Page:
     def done(self, title_key: str, message: str, status: int = 200) -> ResponseReturnValue:
         """A page that ends the visit with one message."""
         return render_template("payer/done.html", lang=self.language,
-                               title=self.t[title_key], message=message), status
+                               title=_say(self.t, title_key), message=message), status
 
 
 def _gone(session: Session, token: str) -> ResponseReturnValue:
@@ -96,10 +107,10 @@ def _gone(session: Session, token: str) -> ResponseReturnValue:
                 "used_paid", amount=page.money(payment.amount_cents),
                 confirmation=payment.confirmation_code), 410)
         return page.done("pending_title", page.say("pending"), 410)
-    language = page_language(request.values.get("lang"), None)
+    language = _language()
     t = words(language)
-    return render_template("payer/done.html", lang=language, title=t[f"{state}_title"],
-                           message=t[state]), 410 if state in ("used", "expired") else 404
+    return render_template("payer/done.html", lang=language, title=_say(t, f"{state}_title"),
+                           message=_say(t, state)), 410 if state in ("used", "expired") else 404
 
 
 @bp.get("/<token>")
@@ -163,7 +174,7 @@ def _refused(session: Session, page: Page, started: payers.Started, name: str,
     account = page.account
     if started.refusal == "not_approved":
         return render_template("payer/refused.html", lang=page.language,
-                               title=page.t["refused_title"], message=page.say("refused"),
+                               title=page.say("refused_title"), message=page.say("refused"),
                                next=page.say("refused_next")), 403
     if started.refusal == "bad_amount":
         low = min(account.dealer.minimum_payment_cents, account.balance_cents)
@@ -224,7 +235,7 @@ def _to_checkout(session: Session, page: Page, payment: Payment) -> ResponseRetu
 @bp.get("/done")
 def done() -> ResponseReturnValue:
     """Where Stripe Checkout sends the payer back."""
-    language = page_language(request.args.get("lang"), None)
+    language = _language()
     t = words(language)
-    return render_template("payer/done.html", lang=language, title=t["thanks_title"],
-                           message=t["back"])
+    return render_template("payer/done.html", lang=language, title=_say(t, "thanks_title"),
+                           message=_say(t, "back"))

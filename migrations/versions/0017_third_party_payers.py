@@ -2,14 +2,14 @@
 dealer setting that enforces them
 
 Revision ID: 0017_third_party_payers
-Revises: 0010_collections_floor
+Revises: 0015_self_service
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0017_third_party_payers"
-down_revision = "0010_collections_floor"
+down_revision = "0015_self_service"
 branch_labels = None
 depends_on = None
 

@@ -48,3 +48,33 @@ def test_when_zones_disagree_the_text_waits_for_a_moment_inside_all_of_them():
     # A toll-free number says nothing about where its owner is.
     assert borrower(phone="+18005550100").phone_zones == ""
     assert may_send_now(borrower(phone="+18005550100"), dealer(), datetime(2026, 12, 1, 15))
+
+
+def _asking(window_start="18:00", window_end="21:00", avoid="sat,sun"):
+    person = borrower()
+    person.contact_window_start, person.contact_window_end = window_start, window_end
+    person.contact_avoid_days, person.language = avoid, "en"
+    return person
+
+
+def test_the_borrowers_own_hours_and_days_hold_a_text_to_the_first_moment_inside_both():
+    from bot.messaging.quiet_hours import hold_reason
+
+    person = _asking()
+    friday_noon = datetime(2026, 12, 4, 17)  # 12:00 in New York
+    assert hold_reason(person, dealer(), friday_noon) == "preferred_hours"
+    assert next_allowed(person, dealer(), friday_noon) == datetime(2026, 12, 4, 23)  # 18:00
+    saturday = datetime(2026, 12, 5, 23)
+    assert hold_reason(person, dealer(), saturday) == "avoided_day"
+    assert next_allowed(person, dealer(), saturday) == datetime(2026, 12, 7, 23)  # Mon 18:00
+    assert hold_reason(person, dealer(), datetime(2026, 12, 8, 2)) == "quiet_hours"  # 21:00
+
+
+def test_hours_the_dealers_window_no_longer_meets_give_way_to_the_law():
+    from bot.messaging.quiet_hours import hold_reason
+
+    person = _asking(avoid=None)
+    tight = dealer(quiet_start="17:00")  # the dealer tightened its window since
+    monday_noon = datetime(2026, 12, 7, 17)
+    assert hold_reason(person, tight, monday_noon) is None
+    assert next_allowed(person, tight, monday_noon) == monday_noon

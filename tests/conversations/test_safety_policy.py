@@ -90,3 +90,13 @@ def test_spanish_gets_the_question_in_spanish_and_si_acts(make_world):
     assert account_changes(world) == UNCHANGED
     world.phone.say("si")
     assert [d.words for d in rows(Dispute)] == ["eso no es lo que acordamos"]
+
+
+def test_a_contact_preference_without_its_words_is_asked_about_and_no_changes_nothing(world):
+    asked = world.phone.say("text me after work")
+    assert "Do you want to change when or how we text you?" in asked
+    assert "nothing has changed" in world.phone.say("no")
+    with db.session_scope() as session:
+        borrower = session.get(Borrower, world.borrower_id)
+        assert (borrower.contact_window_start, borrower.contact_avoid_days) == (None, None)
+    assert account_changes(world) == UNCHANGED

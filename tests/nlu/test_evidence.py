@@ -25,6 +25,13 @@ CARRIED = [
     ("promise_to_pay", "I get paid friday"), ("promise_to_pay", "me pagan el viernes"),
     ("request_human", "can I talk to a person"), ("request_human", "quiero hablar con alguien"),
     ("pay", "pay 150"), ("pay", "quiero pagar"),
+    ("set_contact_preference", "text me after 6"),
+    ("set_contact_preference", "no texts on weekends"),
+    ("set_contact_preference", "only in spanish"),
+    ("set_contact_preference", "pause reminders until the 15th"),
+    ("set_contact_preference", "solo en español"),
+    ("set_contact_preference", "no me manden mensajes los domingos"),
+    ("set_contact_preference", "después de las seis"),
 ]
 NOT_CARRIED = [
     ("opt_out", "text my wife that im running late"), ("opt_out", "delete the text from john"),
@@ -32,6 +39,9 @@ NOT_CARRIED = [
     ("dispute", "that's not what we agreed"), ("wrong_number", "I'm not sure"),
     ("hardship", "things are hard"), ("already_paid", "ok"),
     ("request_human", "hello"), ("arrange_plan", "what's my balance"),
+    ("set_contact_preference", "text me after work"),
+    ("set_contact_preference", "text my wife that im running late"),
+    ("set_contact_preference", "can you text me"),
 ]
 
 

@@ -15,6 +15,7 @@ from aiohttp import web
 from bot.settings import set_settings
 from bot.web.event_server import build_app
 from bot.web.portal.events import console_dealer
+from bot.web.portal.helpers import session_id
 from tests.portal.support import escalate
 from tests.support.servers import redis_or_skip
 
@@ -25,7 +26,7 @@ def session_cookie(app, user_id: int) -> str:
     """The Cookie header of a browser logged in as this user."""
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
+        session["_user_id"] = session_id(user_id, 0)  # a new user's first session
         session["_fresh"] = True
     name = app.config["SESSION_COOKIE_NAME"]
     return f"{name}={client.get_cookie(name).value}"

@@ -131,7 +131,10 @@ def test_compose_runs_the_app_worker_postgres_and_redis_with_real_settings():
     assert services["app"]["command"] == json.loads(dict(dockerfile_instructions())["CMD"])
     assert services["worker"]["command"] == ["textpay", "worker"]
     assert "ports" not in services["app"]  # only through the proxy
-    assert services["app"]["expose"] == [dict(dockerfile_instructions())["EXPOSE"]]
+    web_port = dict(dockerfile_instructions())["EXPOSE"]
+    # The web port, and beside it the console's event server (`textpay serve` starts it
+    # on the next port), which the proxy reaches directly.
+    assert services["app"]["expose"] == [web_port, str(int(web_port) + 1)]
     env = services["app"]["environment"]
     assert set(env) <= settings_env_names()
     assert env["DATABASE_URL"].startswith("postgresql://") and "@postgres:" in env["DATABASE_URL"]
@@ -152,6 +155,7 @@ def test_compose_puts_a_buffering_proxy_in_front_of_the_app():
     env = proxy["environment"]
     assert proxy["ports"] == [f"8000:{env['PROXY_PORT']}"]
     assert env["TEXTPAY_UPSTREAM"] == f"app:{app['expose'][0]}"
+    assert env["TEXTPAY_EVENTS_UPSTREAM"] == f"app:{app['expose'][1]}"
     template = (ROOT / "deploy" / "nginx" / "default.conf.template").read_text()
     assert set(re.findall(r"\$\{(\w+)\}", template)) == set(env)
     assert "proxy_request_buffering on;" in template

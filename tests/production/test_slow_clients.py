@@ -173,7 +173,10 @@ def nginx_or_skip() -> Path:
 def proxy_config(folder: Path, upstream: str, port: int) -> Path:
     """deploy/nginx's template filled in as the official image does, inside a minimal
     main configuration of our own (paths in `folder`, in the foreground)."""
+    host, _, web_port = upstream.rpartition(":")
+    events = f"{host}:{int(web_port) + 1}"  # `textpay serve` puts its event server there
     site = TEMPLATE.read_text().replace("${TEXTPAY_UPSTREAM}", upstream)
+    site = site.replace("${TEXTPAY_EVENTS_UPSTREAM}", events)
     site = site.replace("${PROXY_PORT}", f"127.0.0.1:{port}")
     (folder / "default.conf").write_text(site)
     main = folder / "nginx.conf"

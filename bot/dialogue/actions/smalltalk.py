@@ -64,9 +64,9 @@ class ActionOutOfScope(BorrowerAction):
         if _counter_offer(turn):
             plan_flow.propose_plan(turn)  # "4?" while a plan is offered
             return
-        # While a promise, plan, dispute or pause stands, no reply asks for a payment.
-        arranged = arrangements.current(turn) is not None
-        turn.say("out_of_scope_arranged" if arranged else "out_of_scope", dealer=turn.dealer.name)
+        # While a promise, plan, dispute or pause stands, no reply invites a payment.
+        key = "out_of_scope" if arrangements.current(turn) is None else "out_of_scope_arranged"
+        turn.say(key, dealer=turn.dealer.name)
         remind_open_confirmation(turn)
 
     def count_misunderstanding(self, turn: Turn) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.dialogue import support_flow
+from bot.dialogue import preference_flow, support_flow
 from bot.dialogue.actions.base import BorrowerAction
 from bot.dialogue.context import Turn
 
@@ -58,7 +58,11 @@ class ActionOptOut(BorrowerAction):
     INTENT = "opt_out"
 
     def respond(self, turn: Turn) -> None:
-        """Opt the number out with one confirmation."""
+        """Opt the number out with one confirmation — unless the words only limit when we
+        text ("no me manden mensajes los domingos"): that is a contact preference."""
+        if preference_flow.names_hours_or_days(turn):
+            preference_flow.set_preferences(turn)
+            return
         support_flow.opt_out(turn)
 
 

@@ -16,7 +16,7 @@ from bot.console.account_view import summarize
 from bot.console.takeover import conversation as conversation_escalations
 from bot.console.timeline import AUTHOR_LABELS, timeline
 from bot.localtime import local_now
-from bot.messaging.quiet_hours import may_send_now
+from bot.messaging.quiet_hours import hold_reason
 from bot.models import (
     Account,
     Borrower,
@@ -110,7 +110,7 @@ def conversation_context(escalation: Escalation, **extra: object) -> dict:
         "holding": escalation.status == EscalationStatus.TAKEN_OVER
         and escalation.holder_id == current_user.id,
         "borrower_time": local_now(borrower, g.dealer, now),
-        "may_text_now": may_send_now(borrower, g.dealer, now),
+        "text_hold": hold_reason(borrower, g.dealer, now),
         "reply_text": "",
         "handback_kinds": HANDBACK_KINDS,
         "frequencies": g.dealer.allowed_frequencies,

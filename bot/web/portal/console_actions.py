@@ -6,6 +6,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from bot.console.account_view import preference_lines
 from bot.console.agreements import AgreementError
 from bot.console.staff_text import StaffTextError, note_text, reply_text
 from bot.console.takeover import (
@@ -16,7 +17,7 @@ from bot.console.takeover import (
     take_over,
 )
 from bot.messaging.outbound import SendRefused
-from bot.messaging.quiet_hours import window
+from bot.messaging.quiet_hours import AVOIDED_DAY, PREFERRED_HOURS, window
 from bot.models import Borrower, Escalation
 from bot.web.portal import bp
 from bot.web.portal.agreement_form import HANDBACK_KINDS, agreement_from_form
@@ -35,6 +36,10 @@ def _refusal_message(refused: SendRefused, borrower: Borrower) -> str:
         when = f" It may go from {local_time(refused.retry_at)}." if refused.retry_at else ""
         return (f"Not sent: it is outside texting hours where {borrower.name} is "
                 f"({start:%H:%M} to {end:%H:%M} their time).{when}")
+    if reason in (PREFERRED_HOURS, AVOIDED_DAY):
+        when = f" It may go from {local_time(refused.retry_at)}." if refused.retry_at else ""
+        asked = "; ".join(preference_lines(borrower)) or "other hours"
+        return f"Not sent: {borrower.name} asked to be texted this way: {asked}.{when}"
     if reason in ("wrong_number", "invalid_number"):
         return "Not sent: this phone number is marked as a wrong number."
     if reason == "no_sending_number":
