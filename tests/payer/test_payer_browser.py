@@ -15,20 +15,9 @@ import pytest
 from tests.payer.conftest import payer_path
 from tests.portal.a11y import check_page, document_width
 from tests.portal.conftest import screenshot_dir  # noqa: F401 - the fixture
-from tests.support.browser import chromium_browser, require_chromium
-from tests.support.live_server import live_server
+from tests.support.browser import PHONE, chromium_browser
 
 pytestmark = [pytest.mark.browser]
-
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def base_url(app):
-    require_chromium()
-    with live_server(app) as url:
-        yield url
-
 
 @pytest.fixture
 def phone_tab(base_url):
