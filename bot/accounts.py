@@ -14,6 +14,7 @@ from bot.campaigns.planner import queue_welcomes
 from bot.clock import iso_utc, utcnow
 from bot.models import Account, Borrower, Dealer
 from bot.payments.card_checks import CardRefused, check_card
+from bot.payments.payers import MAX_APPROVED, PayerInputError, parse_approved
 from bot.phones import to_e164
 
 
@@ -56,6 +57,8 @@ class AccountIn(BaseModel):
     due_date: date | None = None
     stripe_customer_id: StripeId | None = None
     stripe_payment_method_id: StripeId | None = None
+    # Who may pay on the account for the borrower, when the dealer approves payers.
+    approved_payers: list[StrictStr] = Field(default_factory=list, max_items=MAX_APPROVED)
 
     class Config:
         extra = "forbid"
@@ -67,6 +70,13 @@ class AccountIn(BaseModel):
         if value is not None and not isinstance(value, str):
             raise ValueError("must be a date like 2026-12-01")
         return value
+
+    @validator("approved_payers")
+    def _payer_names(cls, value: list[str]) -> list[str]:
+        try:
+            return parse_approved(value)
+        except PayerInputError as error:
+            raise ValueError(str(error)) from None
 
     @validator("balance_cents", "amount_due_cents", pre=True)
     def _integer_cents(cls, value: Any) -> Any:
@@ -140,7 +150,7 @@ def create_account(session: Session, dealer: Dealer, data: AccountIn) -> Account
         balance_cents=data.balance_cents, amount_due_cents=data.amount_due_cents,
         due_date=data.due_date, stripe_customer_id=data.stripe_customer_id,
         stripe_payment_method_id=data.stripe_payment_method_id,
-        card_brand=brand, card_last4=last4,
+        card_brand=brand, card_last4=last4, approved_payers=data.approved_payers,
     )
     session.add(account)
     session.flush()
@@ -176,6 +186,20 @@ def account_json(account: Account) -> dict[str, Any]:
         "stripe_payment_method_id": account.stripe_payment_method_id,
         "card_brand": account.card_brand,
         "card_last4": account.card_last4,
+        "approved_payers": list(account.approved_payers or []),
         "created_at": iso_utc(account.created_at),
         "updated_at": iso_utc(max(account.updated_at, borrower.updated_at)),
     }
+
+
+def set_approved_payers(account: Account, payload: Any) -> None:
+    """Replace the account's approved payers with `{"approved_payers": [names]}`;
+    AccountInputError when that is not a list of at most MAX_APPROVED names."""
+    names = payload.get("approved_payers") if isinstance(payload, dict) else None
+    if not isinstance(names, list) or set(payload) != {"approved_payers"}:
+        raise AccountInputError("invalid_request",
+                                "the body must be {\"approved_payers\": [names]}")
+    try:
+        account.approved_payers = parse_approved(names)
+    except PayerInputError as error:
+        raise AccountInputError("invalid_request", f"approved_payers: {error}") from None

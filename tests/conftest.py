@@ -32,6 +32,10 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 MODEL_PATH = Path(os.environ.get("TEXTPAY_MODEL") or DEFAULT_MODEL_PATH)
 
 
+# Fixtures shared by the browser tests (`base_url`).
+pytest_plugins = ["tests.support.browser"]
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     """`--now ISO`: run every test as if the product's clock read that instant."""
     parser.addoption("--now", metavar="ISO", default=None,

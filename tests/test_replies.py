@@ -25,7 +25,7 @@ SAMPLE = {
     "frequencies": "weekly, every-two-weeks or monthly",
     "when": "after we open Wednesday at 9:00 AM",
     "schedule": "4 payments of $2,500.00 on Sep 2, Sep 16, Sep 30 and Oct 14",
-    "topic": "the due date and grace period",
+    "topic": "the due date and grace period", "payer": "Guadalupe Hernandez-Villanueva",
     # Contact preferences: the longest confirmation, all four at once.
     "start": "10:30 am", "end": "12:30 pm", "hour": 10, "name": "Spanish",
     "window": "we'll only text you between 10:30 am and 12:30 pm",

@@ -5,11 +5,13 @@ Columns (a header row names them, in any order; case and spaces do not matter):
     reference, name, phone, balance                required
     amount_due, due_date, language, timezone,      optional
     stripe_customer_id, stripe_payment_method_id,
-    consent_source
+    consent_source, approved_payers
 
 `consent_source` says how the borrower agreed to be texted ("signed contract
 2026-03-01", "credit application"); it goes to the consent ledger
 (bot/consent.py) when the import creates the borrower ("not stated" if empty).
+`approved_payers` ("Maria Lopez; Juan Lopez": who may pay for the borrower,
+bot/payments/payers.py); an empty cell clears them, no column leaves them.
 
 Phones are normalised to E.164 with the dealer's country as the default
 region; amounts are decimals ("1,200.50", "$75") turned into cents with
@@ -44,11 +46,12 @@ from bot.messaging.quiet_hours import stored_phone_zones
 from bot.models import Account, Borrower, Dealer
 from bot.money import to_cents
 from bot.payments.card_checks import CardRefused, check_cards
+from bot.payments.payers import PayerInputError, parse_approved
 from bot.phones import to_e164
 
 REQUIRED = ("reference", "name", "phone", "balance")
 OPTIONAL = ("amount_due", "due_date", "language", "timezone", "stripe_customer_id",
-            "stripe_payment_method_id", "consent_source")
+            "stripe_payment_method_id", "consent_source", "approved_payers")
 MAX_CENTS = 100_000_000
 MAX_ROWS = 100_000
 # progress(advance, total): rows just done, out of how many.
@@ -98,6 +101,8 @@ class Row:
     stripe_customer_id: str | None
     stripe_payment_method_id: str | None
     consent_source: str | None = None
+    # None: the file has no approved_payers column (the account's stay as they are).
+    approved_payers: tuple[str, ...] | None = None
     # Read from the dealer's Stripe account when the ids were checked there.
     card_brand: str | None = None
     card_last4: str | None = None
@@ -160,6 +165,15 @@ def _text(values: dict[str, str], column: str, limit: int, required: bool = Fals
     return text
 
 
+def _approved_payers(values: dict[str, str]) -> tuple[str, ...] | None:
+    if "approved_payers" not in values:
+        return None
+    try:
+        return tuple(parse_approved(values["approved_payers"] or ""))
+    except PayerInputError as error:
+        raise RowError(f"approved_payers: {error}") from None
+
+
 def parse_row(values: dict[str, str], country: str) -> Row:
     """Validate and normalise one CSV row; RowError names the first bad field."""
     reference = _text(values, "reference", 64, required=True)
@@ -182,7 +196,8 @@ def parse_row(values: dict[str, str], country: str) -> Row:
                due_date=_due_date(values.get("due_date") or ""), language=language,
                timezone=_timezone(values.get("timezone") or ""),
                stripe_customer_id=customer, stripe_payment_method_id=method,
-               consent_source=_text(values, "consent_source", 500))
+               consent_source=_text(values, "consent_source", 500),
+               approved_payers=_approved_payers(values))
 
 
 def _header(reader: Any) -> list[str]:
@@ -288,11 +303,14 @@ class _Upsert:
         values = {"balance_cents": row.balance_cents, "amount_due_cents": row.amount_due_cents,
                   "due_date": row.due_date, "stripe_customer_id": row.stripe_customer_id,
                   "stripe_payment_method_id": row.stripe_payment_method_id}
+        if row.approved_payers is not None:
+            values["approved_payers"] = list(row.approved_payers)
         account = self.accounts.get(row.reference)
         if account is None:
             self.new_accounts.append({"dealer_id": self.dealer.id, "reference": row.reference,
                                       "phone": row.phone, "card_brand": row.card_brand,
-                                      "card_last4": row.card_last4, **values})
+                                      "card_last4": row.card_last4, "approved_payers": [],
+                                      **values})
             return "created"
         if account.stripe_payment_method_id != row.stripe_payment_method_id:
             values.update(card_brand=row.card_brand, card_last4=row.card_last4)

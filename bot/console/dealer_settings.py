@@ -64,7 +64,8 @@ def _clock(form: Mapping[str, str], name: str) -> time:
 
 
 def general(form: Mapping[str, str]) -> dict[str, object]:
-    """Collector mode, minimum payment, business hours, response target, survey, quick replies."""
+    """Collector mode, minimum payment, business hours, response target, survey, approved
+    payers only, quick replies."""
     mode = form.get("collector_mode", "")
     if mode not in COLLECTOR_MODES:
         raise SettingsError("collector_mode", "choose first party or third party")
@@ -87,6 +88,7 @@ def general(form: Mapping[str, str]) -> dict[str, object]:
         "business_hours": hours,
         "response_target_minutes": _integer(form, "response_target_minutes", 5, 7 * 24 * 60),
         "survey_enabled": form.get("survey_enabled") == "on",
+        "payers_must_be_approved": form.get("payers_must_be_approved") == "on",
         "quick_replies": replies,
     }
 

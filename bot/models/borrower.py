@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Column,
     Date,
@@ -85,6 +86,9 @@ class Account(Timestamped, Base):
     stripe_payment_method_id = Column(String(255))
     card_brand = Column(String(32))
     card_last4 = Column(String(4))
+    # Names the dealer approved to pay on this account for the borrower (bot/payments/
+    # payers.py); enforced only when the dealer's `payers_must_be_approved` is on.
+    approved_payers = Column(JSON, nullable=False, default=list, server_default="[]")
 
     dealer = relationship("Dealer")
     borrower = relationship("Borrower", back_populates="accounts")

@@ -60,6 +60,9 @@ class Dealer(Timestamped, Base):
     escalations_per_staff_hour = Column(Integer, nullable=False, default=4,
                                         server_default="4")
     survey_enabled = Column(Boolean, nullable=False, default=False)
+    # Someone else pays (bot/payments/payers.py): only the names approved per account may.
+    payers_must_be_approved = Column(Boolean, nullable=False, default=False,
+                                     server_default=false())
     # Whose Stripe account the dealer's money lands in (bot/payments/merchant.py): its
     # connected account (Stripe Connect, acct_...); else the deployment's own account,
     # shared with the other dealers that have none (shared platform mode, the default);

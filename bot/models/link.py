@@ -1,4 +1,5 @@
-"""Single-use secure links (add a new card, approve a payment with the bank)."""
+"""Single-use secure links (add a new card, approve a payment with the bank, let
+someone else pay)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ class SecureLink(Timestamped, Base):
     __tablename__ = "secure_links"
 
     nonce = Column(String(32), nullable=False, unique=True)
-    purpose = Column(String(20), nullable=False)  # update_card | authenticate | self_service
+    # update_card | authenticate | self_service | payer
+    purpose = Column(String(20), nullable=False)
     account_id = Column(ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False)
     payment_id = Column(ForeignKey("payments.id", ondelete="CASCADE"))
     expires_at = Column(DateTime, nullable=False)

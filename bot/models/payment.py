@@ -58,7 +58,10 @@ class Payment(Timestamped, Base):
     account_id = Column(ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True)
     amount_cents = Column(Integer, nullable=False)
     status = Column(String(20), nullable=False, default=PaymentStatus.PENDING, index=True)
-    source = Column(String(20), nullable=False, default="sms")
+    source = Column(String(20), nullable=False, default="sms")  # sms | plan | payer | ...
+    # Someone other than the borrower paid on the hosted payer page (source "payer"): the
+    # name they gave. Their card is neither saved nor shown (card_brand/last4 stay empty).
+    payer_name = Column(String(200))
     stripe_payment_intent_id = Column(String(255), index=True)
     # The Stripe account the charge is made in (the dealer's connected account when the
     # borrower was asked; NULL: the deployment's own). Webhooks and reconcile look there.

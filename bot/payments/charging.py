@@ -99,11 +99,7 @@ def create_pending(session: Session, account: Account, amount_cents: int) -> Pay
     Any older pending row for the account is canceled first: only the latest
     question can be answered YES.
     """
-    session.execute(
-        update(Payment)
-        .where(Payment.account_id == account.id, Payment.status == PaymentStatus.PENDING)
-        .values(status=PaymentStatus.CANCELED, updated_at=utcnow())
-    )
+    cancel_open_offers(session, account)
     payment = Payment(
         dealer_id=account.dealer_id,
         account_id=account.id,
@@ -116,6 +112,15 @@ def create_pending(session: Session, account: Account, amount_cents: int) -> Pay
     session.add(payment)
     session.flush()
     return payment
+
+
+def cancel_open_offers(session: Session, account: Account) -> None:
+    """Cancel every pending payment of the account: a YES to it can charge no more."""
+    session.execute(
+        update(Payment)
+        .where(Payment.account_id == account.id, Payment.status == PaymentStatus.PENDING)
+        .values(status=PaymentStatus.CANCELED, updated_at=utcnow())
+    )
 
 
 def create_claimed(session: Session, account: Account, amount_cents: int,
@@ -182,26 +187,31 @@ def expire_if_stale(session: Session, payment_id: int, now: datetime | None = No
     return result.rowcount == 1
 
 
-def charge_claimed(session: Session, payment: Payment) -> str:
+def charge_claimed(session: Session, payment: Payment, payers_card: str | None = None) -> str:
     """Charge a claimed (processing) payment through Stripe and record the outcome.
 
+    The card is the account's card on file, or `payers_card`: a PaymentMethod
+    someone else just entered for this payment, charged without a customer and
+    saved on nobody (the borrower's card on file stays as it is).
     Returns the outcome (stripe_gateway.SUCCEEDED, DECLINED, ...). The caller
     must have committed the claim first so racing requests see it.
     """
     account = session.get(Account, payment.account_id)
     dealer = session.get(Dealer, payment.dealer_id)
     made_in = merchant.for_payment(payment)
-    refusal = _refusal(session, dealer, account, made_in)
+    refusal = _refusal(session, dealer, account, made_in, checks_customer=not payers_card)
     if refusal is not None:
         result = stripe_gateway.ChargeResult(refusal)
         record_outcome(session, payment, result)
         return result.outcome
+    customer, card = ((None, payers_card) if payers_card
+                      else (account.stripe_customer_id, account.stripe_payment_method_id))
     result = stripe_gateway.charge_card(
         made_in,
         amount_cents=payment.amount_cents,
         currency=dealer.currency,
-        customer_id=account.stripe_customer_id,
-        payment_method_id=account.stripe_payment_method_id,
+        customer_id=customer,
+        payment_method_id=card,
         idempotency_key=payment.idempotency_key,
         metadata={
             "textpay_key": payment.idempotency_key,
@@ -214,12 +224,12 @@ def charge_claimed(session: Session, payment: Payment) -> str:
 
 
 def _refusal(session: Session, dealer: Dealer, account: Account,
-             made_in: merchant.Merchant) -> str | None:
+             made_in: merchant.Merchant, checks_customer: bool = True) -> str | None:
     """Why nothing may be charged (an outcome), or None when the charge may go ahead."""
     if merchant.for_dealer_or_none(dealer) != made_in:
         # No Stripe account, or not the one the borrower was asked to pay into.
         return stripe_gateway.NOT_CONNECTED
-    if made_in.is_platform and shared_account.held_by_another(
+    if checks_customer and made_in.is_platform and shared_account.held_by_another(
             session, dealer.id, account.stripe_customer_id):
         # In the shared account this customer is (also) another dealer's: never charged.
         log.warning("charge refused: the customer of account %s is another dealer's in the "

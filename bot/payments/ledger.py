@@ -39,6 +39,12 @@ def _next_confirmation_number(session: Session, dealer_id: int) -> int:
     raise RuntimeError(f"no confirmation counter for dealer {dealer_id}")
 
 
+def _description(payment: Payment) -> str:
+    """The ledger line: a card payment, or who else paid (never their card)."""
+    what = f"Paid by {payment.payer_name}" if payment.payer_name else "Card payment"
+    return f"{what} {payment.stripe_payment_intent_id or ''}".strip()[:200]
+
+
 def record_payment(session: Session, payment: Payment) -> bool:
     """Mark a payment succeeded and reduce the balance, once. True if posted now."""
     now = utcnow()
@@ -75,7 +81,7 @@ def record_payment(session: Session, payment: Payment) -> bool:
             kind="payment",
             amount_cents=-amount,
             balance_after_cents=balance_after,
-            description=f"Card payment {payment.stripe_payment_intent_id or ''}".strip(),
+            description=_description(payment),
         )
     )
     # Last, so the counter row is locked for as short a time as possible.

@@ -1,9 +1,9 @@
 """Signed, expiring, single-use links sent by text.
 
 A card number must never travel by SMS, so a new card (or a bank's approval
-of a payment) is collected on a page we link to. The URL carries a token
-signed with SECRET_KEY that names a `SecureLink` row; the row makes the link
-single-use and lets it expire.
+of a payment, or a payment by someone else) is collected on a page we link to.
+The URL carries a token signed with SECRET_KEY that names a `SecureLink` row;
+the row makes the link single-use and lets it expire.
 """
 
 from __future__ import annotations
@@ -22,8 +22,11 @@ from bot.settings import get_settings
 UPDATE_CARD = "update_card"
 AUTHENTICATE = "authenticate"
 SELF_SERVICE = "self_service"  # the borrower's own page (bot/web/self_service.py)
+# Someone else pays: the borrower forwards the link to the person paying (/pay/<token>).
+PAYER = "payer"
 # Where each purpose's page lives (under base_url()).
-PATHS = {UPDATE_CARD: "secure/card", AUTHENTICATE: "secure/approve", SELF_SERVICE: "me"}
+PATHS = {UPDATE_CARD: "secure/card", AUTHENTICATE: "secure/approve", SELF_SERVICE: "me",
+         PAYER: "pay"}
 LIFETIME = timedelta(hours=24)
 
 
@@ -62,6 +65,25 @@ def find_link(session: Session, token: str, purpose: str) -> SecureLink | None:
     if link is None or link.used_at is not None or link.expires_at < utcnow():
         return None
     return link
+
+
+def link_state(session: Session, token: str, purpose: str) -> str:
+    """Why a token opens no page: "used", "expired" or "unknown" (forged, another purpose);
+    "open" when it still does."""
+    link = read_link(session, token, purpose)
+    if link is None:
+        return "unknown"
+    if link.used_at is not None:
+        return "used"
+    return "expired" if link.expires_at < utcnow() else "open"
+
+
+def release_link(session: Session, link: SecureLink) -> None:
+    """Make a used link usable again (the payment it started charged nothing)."""
+    session.execute(
+        update(SecureLink).where(SecureLink.id == link.id)
+        .values(used_at=None).execution_options(synchronize_session=False)
+    )
 
 
 def use_link(session: Session, link: SecureLink) -> bool:

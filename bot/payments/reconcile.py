@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.clock import utcnow
 from bot.models import Account, Payment, PaymentStatus
-from bot.payments import charging, merchant, stripe_gateway
+from bot.payments import charging, merchant, payers, stripe_gateway
 from bot.payments.followups import Notice, receipt
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 STUCK_AFTER = timedelta(minutes=2)
 # Stripe may still be working on a request this young: "not found" proves nothing yet.
 NOT_FOUND_GRACE = timedelta(seconds=30)
+# Someone else paying (bot/payments/payers.py) may be on Stripe Checkout this long.
+PAYER_PAGE = timedelta(seconds=stripe_gateway.CHECKOUT_LIFETIME_SECONDS + 5 * 60)
 
 
 def _ask_stripe(session: Session, payment: Payment) -> stripe_gateway.ChargeResult | None:
@@ -35,8 +37,9 @@ def _ask_stripe(session: Session, payment: Payment) -> stripe_gateway.ChargeResu
         return stripe_gateway.retrieve_outcome(made_in, payment.stripe_payment_intent_id)
     account = session.get(Account, payment.account_id)
     attempted = payment.confirmed_at or payment.created_at
-    return stripe_gateway.find_intent_for(made_in, payment.idempotency_key,
-                                          account.stripe_customer_id,
+    # Someone else's card was charged without a customer: look among all the intents.
+    customer = None if payment.payer_name else account.stripe_customer_id
+    return stripe_gateway.find_intent_for(made_in, payment.idempotency_key, customer,
                                           since=attempted - timedelta(minutes=5))
 
 
@@ -63,12 +66,15 @@ def settle_unknown(session: Session, payment: Payment, now: datetime | None = No
 
 
 def payments_to_settle(session: Session, now: datetime | None = None) -> list[Payment]:
-    """Unknown payments, and processing ones stuck longer than STUCK_AFTER."""
+    """Unknown payments, and processing ones stuck longer than STUCK_AFTER (a payer's on
+    Stripe Checkout: longer than the page lives, since until then they may still pay)."""
     now = now or utcnow()
+    stuck = Payment.updated_at < now - STUCK_AFTER
+    on_checkout = (Payment.source == payers.SOURCE) & (Payment.updated_at >= now - PAYER_PAGE)
     return list(session.execute(
         select(Payment).where(or_(
             Payment.status == PaymentStatus.UNKNOWN,
-            (Payment.status == PaymentStatus.PROCESSING) & (Payment.updated_at < now - STUCK_AFTER),
+            (Payment.status == PaymentStatus.PROCESSING) & stuck & ~on_checkout,
         )).order_by(Payment.id)
     ).scalars())
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import stripe
 
+from bot.clock import epoch_seconds
 from bot.payments.merchant import Merchant
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,8 @@ PROCESSING = "processing"
 CARD_UNAVAILABLE = "card_unavailable"
 # Nothing was charged because the dealer has no Stripe account we may act in.
 NOT_CONNECTED = "not_connected"
+# Stripe's shortest Checkout Session lifetime: an abandoned payer page expires then.
+CHECKOUT_LIFETIME_SECONDS = 30 * 60
 
 
 @dataclass(frozen=True)
@@ -94,26 +97,28 @@ def charge_card(
     *,
     amount_cents: int,
     currency: str,
-    customer_id: str,
+    customer_id: str | None,
     payment_method_id: str,
     idempotency_key: str,
     metadata: dict[str, str],
 ) -> ChargeResult:
     """Charge a stored card off-session in the merchant's account, once per idempotency key.
 
+    Without a customer the card is one somebody just entered for this payment alone
+    (someone else paying): charged on the spot, saved nowhere.
     A customer or card that is not in that account charges nothing
     (CARD_UNAVAILABLE), and neither does an account that refuses us, such as
     one that disconnected from the platform (NOT_CONNECTED).
     """
-    params = {
+    params: dict[str, Any] = {
         "amount": amount_cents,
         "currency": currency.lower(),
-        "customer": customer_id,
         "payment_method": payment_method_id,
-        "off_session": True,
         "confirm": True,
         "metadata": metadata,
     }
+    if customer_id:
+        params.update(customer=customer_id, off_session=True)
     try:
         intent = merchant.client().v1.payment_intents.create(
             params=params, options={"idempotency_key": idempotency_key}
@@ -288,6 +293,33 @@ def emulator_authenticate(merchant: Merchant, payment_intent_id: str) -> ChargeR
 def client_secret(merchant: Merchant, payment_intent_id: str) -> str:
     """The client secret Stripe.js needs to finish a payment on the borrower's phone."""
     return merchant.client().v1.payment_intents.retrieve(payment_intent_id).client_secret
+
+
+def checkout_payment_url(merchant: Merchant, amount_cents: int, currency: str,
+                         description: str, success_url: str, cancel_url: str,
+                         metadata: dict[str, str], idempotency_key: str,
+                         locale: str = "auto") -> str:
+    """A Stripe-hosted Checkout page (payment mode) where someone else pays once.
+
+    No customer: the payer's card is charged for this payment and saved nowhere.
+    The metadata goes to the PaymentIntent too, whose `textpay_key` the webhook
+    finds the payment by.
+    """
+    session = merchant.client().v1.checkout.sessions.create(params={
+        "mode": "payment",
+        "locale": locale,
+        "payment_method_types": ["card"],
+        "line_items": [{"quantity": 1, "price_data": {
+            "currency": currency.lower(), "unit_amount": amount_cents,
+            "product_data": {"name": description}}}],
+        "success_url": success_url,
+        "cancel_url": cancel_url,
+        "metadata": metadata,
+        "payment_intent_data": {"metadata": metadata},
+        # An abandoned page must not hold the account's payments up for a day.
+        "expires_at": int(epoch_seconds()) + CHECKOUT_LIFETIME_SECONDS,
+    }, options={"idempotency_key": idempotency_key})
+    return session.url
 
 
 def checkout_setup_url(merchant: Merchant, customer_id: str, success_url: str,

@@ -11,6 +11,10 @@
 | charge.dispute.created         | the payment is flagged; a person must look          |
 | checkout.session.completed,    | the new card becomes the card on file and the       |
 | setup_intent.succeeded         | secure link is spent                                |
+| checkout.session.completed     | someone else paid on Checkout (payment mode): posted|
+| (payment mode)                 | as payment_intent.succeeded is, under their name    |
+| checkout.session.expired       | a payer left Checkout unpaid: the payment ends, the |
+|                                | payer link opens again                              |
 | account.application.           | the dealer's Stripe account disconnected itself     |
 | deauthorized                   | from the platform: it is forgotten (audited)        |
 
@@ -38,7 +42,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.models import Dealer, Payment, PaymentStatus, StripeEvent
-from bot.payments import cards, chargebacks, charging, connect, ledger, stripe_gateway
+from bot.payments import (
+    cards,
+    chargebacks,
+    charging,
+    connect,
+    ledger,
+    payers,
+    stripe_gateway,
+)
 from bot.payments.followups import FollowUp, receipt
 from bot.payments.merchant import PLATFORM, Merchant
 
@@ -133,6 +145,8 @@ def _dispute_created(session: Session, made_in: Merchant, dispute: StripeObject)
 
 
 def _checkout_completed(session: Session, made_in: Merchant, checkout: StripeObject) -> Applied:
+    if checkout.get("mode") == "payment":
+        return _payer_checkout_paid(session, made_in, checkout)
     if checkout.get("mode") != "setup" or not checkout.get("setup_intent"):
         return Applied("ignored")
     method = stripe_gateway.setup_intent_card(made_in, str(checkout["setup_intent"]))
@@ -140,6 +154,27 @@ def _checkout_completed(session: Session, made_in: Merchant, checkout: StripeObj
         return Applied("no_card")
     return Applied(*cards.save_card_from_checkout(session, made_in,
                                                   checkout.get("metadata") or {}, method))
+
+
+def _payer_checkout_paid(session: Session, made_in: Merchant, checkout: StripeObject) -> Applied:
+    """Someone else paid on Checkout (payment mode): post it as payment_intent.succeeded
+    would (whichever event comes first posts it; Stripe is asked either way)."""
+    intent = checkout.get("payment_intent")
+    intent = intent.get("id") if isinstance(intent, dict) else intent
+    if checkout.get("payment_status") != "paid" or not intent:
+        return Applied("ignored")
+    return _intent_succeeded(session, made_in,
+                             {"id": intent, "metadata": checkout.get("metadata") or {}})
+
+
+def _checkout_expired(session: Session, made_in: Merchant, checkout: StripeObject) -> Applied:
+    """A payer left Checkout unpaid: the payment never happened, the link opens again."""
+    if checkout.get("mode") != "payment":
+        return Applied("ignored")
+    payment = _payment_for_intent(session, made_in, None, checkout.get("metadata"))
+    if payment is None or payment.source != payers.SOURCE:
+        return Applied("unknown_payment")
+    return Applied("expired" if payers.checkout_ended(session, payment) else "already_applied")
 
 
 def _setup_succeeded(session: Session, made_in: Merchant, setup_intent: StripeObject) -> Applied:
@@ -164,6 +199,7 @@ HANDLERS: dict[str, Callable[[Session, Merchant, StripeObject], Applied]] = {
     "charge.refunded": _charge_refunded,
     "charge.dispute.created": _dispute_created,
     "checkout.session.completed": _checkout_completed,
+    "checkout.session.expired": _checkout_expired,
     "setup_intent.succeeded": _setup_succeeded,
     "account.application.deauthorized": _deauthorized,
 }

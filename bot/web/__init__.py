@@ -37,6 +37,7 @@ def create_app(settings: Settings | None = None, *, load_agent: bool = True) -> 
 
     from bot.web import (
         health,
+        payer_pages,
         portal,
         secure_pages,
         self_service,
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None, *, load_agent: bool = True) -> 
     app.register_blueprint(stripe_webhook.bp)
     app.register_blueprint(secure_pages.bp)
     app.register_blueprint(self_service.bp)
+    app.register_blueprint(payer_pages.bp)
     app.register_blueprint(api)
     portal.register(app)
     if settings.demo_mode:

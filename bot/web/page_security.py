@@ -1,4 +1,4 @@
-"""Security for the borrower's pages reached from a text (/secure/*, /me/*).
+"""Security for the borrower's pages reached from a text (/secure/*, /me/*, /pay/*).
 
 Only our own page and Stripe's may run there; nobody may frame them (clickjacking
 a "Pay" or "Approve payment" button); a link's token never leaves in a Referer;

@@ -17,20 +17,9 @@ from bot import contact_preferences, db
 from bot.models import Borrower
 from tests.portal.a11y import check_page, document_width
 from tests.self_service.support import link_path
-from tests.support.browser import chromium_browser, require_chromium
-from tests.support.live_server import live_server
+from tests.support.browser import PHONE, chromium_browser
 
 pytestmark = [pytest.mark.browser]
-
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def base_url(app):
-    require_chromium()
-    with live_server(app) as url:
-        yield url
-
 
 @pytest.fixture(scope="module")
 def browser(base_url):

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
+# A phone's screen, for pages a borrower (or whoever they forward a link to) opens.
+PHONE = {"width": 390, "height": 844}
 # Without these Chromium keeps trying to reach outside hosts, which this network refuses.
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -48,3 +50,14 @@ def chromium_page() -> Iterator[object]:
         page = browser.new_page(viewport={"width": 1100, "height": 900})
         page.set_default_timeout(20_000)
         yield page
+
+
+@pytest.fixture(scope="module")
+def base_url(app):
+    """The app served on loopback for a browser (tests/conftest.py makes this module a
+    plugin, so every test may ask for it); skips without Chromium."""
+    from tests.support.live_server import live_server
+
+    require_chromium()
+    with live_server(app) as url:
+        yield url

@@ -8,7 +8,13 @@ import binascii
 from flask import g, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from bot.accounts import AccountInputError, account_json, create_account, parse_account
+from bot.accounts import (
+    AccountInputError,
+    account_json,
+    create_account,
+    parse_account,
+    set_approved_payers,
+)
 from bot.campaigns.welcome import after_creation
 from bot.clock import parse_instant
 from bot.console.account_filters import (
@@ -106,3 +112,17 @@ def list_accounts() -> ResponseReturnValue:
 def show(account_id: int) -> ResponseReturnValue:
     """One account."""
     return jsonify(account_json(owned_account(account_id)))
+
+
+@api.put("/accounts/<int:account_id>/approved_payers")
+def put_approved_payers(account_id: int) -> ResponseReturnValue:
+    """Replace who may pay on the account for the borrower (enforced when the dealer's
+    `payers_must_be_approved` setting is on)."""
+    account = owned_account(account_id)
+    try:
+        set_approved_payers(account, json_body())
+    except AccountInputError as error:
+        g.db.rollback()
+        raise ApiError(400, error.code, error.message) from None
+    g.db.commit()
+    return jsonify(account_json(account))
