@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import live_events
 from bot.audit import Actor
 from tests.portal.a11y import check_page, document_width
 from tests.portal.conftest import ADMIN, STAFF
@@ -137,6 +138,35 @@ def test_the_queue_has_one_row_per_borrower_live(page, base_url, portal):
     assert [c.strip() for c in row.locator("ul.chips li").all_inner_texts()] == [
         "Asked for a person", "Dispute"]
     assert "the amount is wrong" in row.inner_text()  # the borrower's latest text
+
+
+def test_a_live_update_while_staff_fill_the_hand_back_keeps_their_choices(page, base_url,
+                                                                          portal, clock):
+    world = portal.world
+    log_in(page, base_url, STAFF)
+    world.phone.text("I lost my job last week")
+    page.goto(f"{base_url}/portal/queue")
+    page.locator("#queue-rows a", has_text="Dana Reyes").click()
+    page.get_by_role("button", name="Take over").click()
+    page.get_by_text("You hold this conversation").wait_for()
+    page.locator("body[data-live='connected']").wait_for(state="attached")
+    promised = clock.today() + timedelta(days=6)
+    page.get_by_label("A promise to pay").check()
+    page.get_by_label("Date they will pay").fill(promised.isoformat())
+    page.get_by_label("Amount (blank: the amount due)").fill("180")
+    page.get_by_label("Note for the transcript").fill("Agreed after the layoff")
+    # Something changes on the borrower's escalations meanwhile: the panel is re-fetched.
+    page.evaluate("document.getElementById('panel').dataset.refreshed = 'no'")
+    page.evaluate("document.addEventListener('textpay:refreshed', () => "
+                  "{ document.getElementById('panel').dataset.refreshed = 'yes'; })")
+    live_events.publish(live_events.Event(world.dealer_id, "escalation",
+                                          {"borrower_id": world.borrower_id}))
+    page.locator("#panel[data-refreshed='yes']").wait_for(state="attached")
+    assert page.get_by_label("A promise to pay").is_checked()
+    assert page.get_by_label("Date they will pay").is_visible()
+    assert page.get_by_label("Date they will pay").input_value() == promised.isoformat()
+    assert page.get_by_label("Amount (blank: the amount due)").input_value() == "180"
+    assert page.get_by_label("Note for the transcript").input_value() == "Agreed after the layoff"
 
 
 def test_a_structured_hand_back_and_the_borrowers_next_text_agree(page, base_url, portal,

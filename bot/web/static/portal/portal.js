@@ -25,16 +25,23 @@
     const response = await fetch(region.dataset.liveRefresh, { credentials: "same-origin" });
     if (!response.ok) return;
     const html = await response.text();
+    // A region staff may be filling in (reply box, hand-back form) keeps what they typed
+    // and chose across a refresh: an event arriving mid-form must not wipe it.
     const kept = {};
     if (region.dataset.keepTyping) {
-      region.querySelectorAll("textarea[id]").forEach((t) => { kept[t.id] = t.value; });
+      region.querySelectorAll("textarea[id], input[id], select[id]").forEach((field) => {
+        if (field.type === "hidden") return; // tokens come fresh from the server
+        kept[field.id] = field.type === "radio" || field.type === "checkbox" ? field.checked : field.value;
+      });
     }
     const focused = document.activeElement && region.contains(document.activeElement)
       ? document.activeElement.id : null;
     region.innerHTML = html;
     Object.entries(kept).forEach(([id, value]) => {
-      const box = document.getElementById(id);
-      if (box && value) box.value = value;
+      const field = document.getElementById(id);
+      if (!field) return;
+      if (field.type === "radio" || field.type === "checkbox") field.checked = value;
+      else if (value) field.value = value;
     });
     if (focused) document.getElementById(focused)?.focus();
     region.querySelectorAll("[data-segment-counter]").forEach(updateCounter);
