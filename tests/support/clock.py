@@ -3,7 +3,7 @@
 `pytest --now 2027-11-07T06:30:00Z` runs the whole suite as if `bot/clock.py`
 read that instant when each test started; without `--now` each test starts
 at the real time. Tests build their dates from the `clock` fixture (never
-from `date.today()`), in the zone the product uses, and move time forward
+from the machine's own date), in the zone the product uses, and move time forward
 through it. Child processes (gunicorn, the CLI, workers) inherit the pinned
 instant through `TEXTPAY_NOW`.
 
@@ -107,7 +107,8 @@ def start_session(instant: datetime | None) -> None:
 
 def start(instant: datetime | None) -> PinnedClock:
     """Pin the product's clock for one test (`None`: the real time now)."""
-    at = instant or datetime.now(timezone.utc)
+    product_clock.unpin()  # so that "now" below is the real time, read the product's way
+    at = instant or product_clock.now_utc()
     product_clock.pin(at)
     _export(at)
     return PinnedClock(started=at)
