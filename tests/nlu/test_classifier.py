@@ -1,14 +1,23 @@
-"""The lean intent classifier builds exactly the rows Rasa's own one builds."""
+"""The intent classifiers: the lean one answers exactly as Rasa's own does, and the
+n-gram first stage settles only what it is sure of, sparing those texts the embedding."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import scipy.sparse
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.classifier import LeanLogisticRegressionClassifier
+from bot.nlu.classifier import (
+    SETTLED,
+    LeanLogisticRegressionClassifier,
+    NgramIntentClassifier,
+    is_settled,
+)
+
+INTENTS = ["pay", "deny", "greet", "out_of_scope"]
 
 
 def featurized(text: str, seed: int) -> Message:
@@ -36,23 +45,24 @@ def test_rows_match_rasas_columns_and_values() -> None:
     assert np.allclose(lean, rasa)
 
 
-def test_probabilities_and_ranking_match_rasas_classifier(tmp_path) -> None:
+def trained(cls: type, storage_dir, **config) -> LogisticRegressionClassifier:
+    """A classifier of ``cls`` fitted on forty featurized texts of four intents."""
     from rasa.engine.storage.local_model_storage import LocalModelStorage
     from rasa.engine.storage.resource import Resource
 
-    intents = ["pay", "deny", "greet", "out_of_scope"]
     training = [featurized(f"text {i} " * (1 + i % 3), i) for i in range(40)]
     for i, message in enumerate(training):
-        message.set("intent", intents[i % 4])
-    storage = LocalModelStorage(tmp_path)
+        message.set("intent", INTENTS[i % 4])
+    storage = LocalModelStorage(storage_dir)
+    component = cls({"max_iter": 2000, **config}, "classifier", storage, Resource(cls.__name__))
+    component.clf.fit(*component._create_training_matrix(
+        type("Data", (), {"intent_examples": training})()))
+    return component
 
-    def trained(cls: type) -> LogisticRegressionClassifier:
-        component = cls({"max_iter": 2000}, "classifier", storage, Resource(cls.__name__))
-        component.clf.fit(*component._create_training_matrix(
-            type("Data", (), {"intent_examples": training})()))
-        return component
 
-    rasa, lean = trained(LogisticRegressionClassifier), trained(LeanLogisticRegressionClassifier)
+def test_probabilities_and_ranking_match_rasas_classifier(tmp_path) -> None:
+    rasa = trained(LogisticRegressionClassifier, tmp_path)
+    lean = trained(LeanLogisticRegressionClassifier, tmp_path)
     for seed in range(40, 50):
         expected, got = featurized("pay now please", seed), featurized("pay now please", seed)
         rasa.process([expected])
@@ -62,3 +72,43 @@ def test_probabilities_and_ranking_match_rasas_classifier(tmp_path) -> None:
             r["name"] for r in expected.get("intent_ranking")]
         assert np.allclose([r["confidence"] for r in got.get("intent_ranking")],
                            [r["confidence"] for r in expected.get("intent_ranking")])
+
+
+def test_the_first_stage_settles_exactly_the_texts_it_is_sure_of(tmp_path) -> None:
+    first = trained(NgramIntentClassifier, tmp_path, settle_at=0.6)
+    messages = [featurized("pay now please", seed) for seed in range(50, 80)]
+    first.process(messages)
+    confidences = [m.get("intent")["confidence"] for m in messages]
+    assert any(c >= 0.6 for c in confidences) and any(c < 0.6 for c in confidences)
+    for message, confidence in zip(messages, confidences, strict=True):
+        assert is_settled(message) == (confidence >= 0.6)
+    assert all(SETTLED not in m.as_dict(only_output_properties=True) for m in messages)
+
+
+def test_the_second_stage_keeps_a_settled_intent_and_classifies_the_rest(tmp_path) -> None:
+    second = trained(LeanLogisticRegressionClassifier, tmp_path)
+    settled, unsure = featurized("pay now please", 1), featurized("pay now please", 2)
+    settled.set("intent", {"name": "greet", "confidence": 0.97})
+    settled.set(SETTLED, True)
+    second.process([settled, unsure])
+    assert settled.get("intent") == {"name": "greet", "confidence": 0.97}
+    assert unsure.get("intent")["name"] in INTENTS
+
+
+def test_only_unsettled_texts_pay_for_the_sentence_embedding() -> None:
+    from bot.nlu.embeddings import SentenceEmbeddingFeaturizer
+
+    featurizer = SentenceEmbeddingFeaturizer({}, "embeddings")
+    settled, unsure = Message(data={"text": "pay 150"}), Message(data={"text": "pay 150"})
+    settled.set(SETTLED, True)
+    featurizer.process([settled, unsure])
+    assert settled.features == []
+    assert [f.features.shape for f in unsure.features] == [(1, 512)]
+
+
+def test_settle_at_must_leave_one_intent_ahead() -> None:
+    from rasa.shared.exceptions import InvalidConfigException
+
+    with pytest.raises(InvalidConfigException, match="settle_at"):
+        NgramIntentClassifier.validate_config({"settle_at": 0.4})
+    NgramIntentClassifier.validate_config({"settle_at": 0.8})
