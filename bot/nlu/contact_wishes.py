@@ -71,8 +71,14 @@ def _time(n: int) -> str:
 
 _BETWEEN = re.compile(r"\b(?:between|from|entre|de)" + _time(1)
                       + r"\s*(?:and|to|till|until|-|y|a|hasta)" + _time(2))
-_AFTER_TIME = re.compile(r"\b" + _AFTER + _time(1))
-_BEFORE_TIME = re.compile(r"\b" + _BEFORE + _time(1))
+# "after work like 7ish": the end of a working day, then the words people put
+# before a rough hour. "After work" makes an hour of 8 to 11 the evening; with
+# no hour at all it is not a window (when does their work end?): the bot asks.
+_WORKDAY = (r"(?P<work>\s+(?:work|my shift|school|class|el trabajo|del trabajo"
+            r"|mi turno|salir del trabajo))?")
+_ROUGHLY = r"(?:\s*,?\s+(?:like|around|about|approx\w*|at|maybe|como a|como|tipo))?"
+_AFTER_TIME = re.compile(r"\b" + _AFTER + _WORKDAY + _ROUGHLY + _time(1))
+_BEFORE_TIME = re.compile(r"\b" + _BEFORE + _ROUGHLY + _time(1))
 # Parts of the day: (start, end) inside the legal hours.
 _PARTS = (
     (re.compile(r"\b(?:mornings?|(?:en|por) las? mananas?|in the am)\b"), (8, 12)),
@@ -180,7 +186,8 @@ def _window(folded: str) -> tuple[dt.time | None, dt.time | None, int | None]:
     start = end = unclear = None
     for pattern, is_after in ((_AFTER_TIME, True), (_BEFORE_TIME, False)):
         for found in pattern.finditer(folded):
-            value = _clock(found["h1"], found["m1"], found["mark1"])
+            after_work = "pm" if found.groupdict().get("work") else None
+            value = _clock(found["h1"], found["m1"], found["mark1"], after_work)
             if value is None:
                 continue
             if isinstance(value, int):

@@ -90,8 +90,9 @@ def test_a_corrected_amount_replaces_the_pending_one(world, stripe_intents):
         (5000, "canceled"), (20000, "succeeded")]
 
 
-def test_who_is_this_as_a_first_text_names_the_dealer_and_nothing_of_the_account(world):
-    reply = world.phone.say("who is this")
+@pytest.mark.parametrize("text", ["who is this", "lol who dis"])
+def test_who_is_this_as_a_first_text_names_the_dealer_and_nothing_of_the_account(world, text):
+    reply = world.phone.say(text)
     assert "Sunrise Auto" in reply
     assert "+15550100001" in reply  # how to confirm who they are
     assert "WRONG NUMBER" in reply

@@ -51,6 +51,20 @@ def test_two_texts_build_on_each_other(world):
         "window 18:00-21:00", "window 18:00-21:00; avoid sat,sun"]
 
 
+def test_after_work_like_7ish_is_a_window_from_seven(world):
+    reply = world.phone.say("text me after work like 7ish")
+    assert reply == "OK, we'll only text you after 7 pm."
+    prefs = preferences(world)
+    assert (prefs.window_start, prefs.window_end) == (time(19), time(21))
+
+
+def test_after_work_with_no_hour_is_asked_about_not_guessed(world):
+    reply = world.phone.say("only text me after work")
+    assert preferences(world).window_start is None
+    assert preference_entries() == []
+    assert "?" in reply
+
+
 def test_solo_en_espanol_keeps_spanish_even_when_they_write_english(world):
     reply = world.phone.say("solo en español")
     assert reply == "De acuerdo: le escribiremos en español."

@@ -35,6 +35,11 @@ T = dt.time
     ("no me escriban después de las 7 de la noche", None, T(19)),
     ("entre las 6 y las 8 de la noche", T(18), T(20)),
     ("solo por la noche", T(17), T(21)),
+    ("text me after work like 7ish", T(19), None),
+    ("after work around 6:30", T(18, 30), None),
+    ("after work like 9", T(21), None),  # after work, 9 is the evening
+    ("dont text me before like 10am", T(10), None),
+    ("después de salir del trabajo como a las 8", T(20), None),
 ])
 def test_windows(text: str, start: dt.time | None, end: dt.time | None) -> None:
     wish = read_wish(text, TODAY)
@@ -106,6 +111,7 @@ def test_any_time_and_resume() -> None:
 
 @pytest.mark.parametrize("text", [
     "stop texting me", "i will pay on friday", "text me after work", "what's my balance",
+    "después del trabajo",
     "can i pay on the 15th", "i get paid friday", "my wife will pay after 6th",
 ])
 def test_other_texts_are_not_wishes(text: str) -> None:
