@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.audit import Actor, append_only
 from bot.clock import utcnow
-from bot.models import Borrower, ConsentChange, ConsentEvent, Message
+from bot.models import Borrower, ConsentChange, ConsentEvent, Message, end_page_sessions
 
 # How consent changed hands (`ConsentEvent.source`).
 IMPORT = "import"  # a CSV import created the borrower
@@ -81,6 +81,8 @@ def revoke(session: Session, borrower: Borrower, source: str, evidence: str | No
         return None
     now = utcnow()
     borrower.opted_out, borrower.opted_out_at = True, now
+    # An open self-service page stops too, and stays stopped if they opt back in.
+    end_page_sessions(session, borrower_id=borrower.id)
     return _entry(session, borrower, ConsentChange.REVOKED, source, evidence, confirmation,
                   actor, now)
 

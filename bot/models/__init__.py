@@ -1,7 +1,7 @@
 """SQLAlchemy models. Import from here: `from bot.models import Account`."""
 
 from bot.models.base import Base
-from bot.models.borrower import Account, Borrower
+from bot.models.borrower import Account, Borrower, end_page_sessions
 from bot.models.campaign import (
     MessageTemplate,
     Reminder,
@@ -65,4 +65,5 @@ __all__ = [
     "StripeEvent",
     "SurveyResponse",
     "User",
+    "end_page_sessions",
 ]

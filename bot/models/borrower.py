@@ -13,8 +13,9 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     false,
+    update,
 )
-from sqlalchemy.orm import relationship
+from sqlalchemy.orm import Session, relationship
 
 from bot.models.base import Base, Timestamped
 
@@ -89,7 +90,22 @@ class Account(Timestamped, Base):
     # Names the dealer approved to pay on this account for the borrower (bot/payments/
     # payers.py); enforced only when the dealer's `payers_must_be_approved` is on.
     approved_payers = Column(JSON, nullable=False, default=list, server_default="[]")
+    # Every self-service page cookie carries the version it started under; a new link,
+    # signing out or opting out bumps it, ending the page's sessions (end_page_sessions).
+    page_session_version = Column(Integer, nullable=False, default=0, server_default="0")
 
     dealer = relationship("Dealer")
     borrower = relationship("Borrower", back_populates="accounts")
     payments = relationship("Payment", back_populates="account", order_by="Payment.id")
+
+
+def end_page_sessions(session: Session, *, account_id: int | None = None,
+                      borrower_id: int | None = None) -> None:
+    """End the self-service page sessions of one account, or of each of a borrower's
+    accounts: their cookies carry the version they started under, which no longer
+    matches (bot/web/self_service_session.py). One UPDATE, so concurrent bumps add up."""
+    which = Account.id == account_id if account_id is not None \
+        else Account.borrower_id == borrower_id
+    session.execute(update(Account).where(which)
+                    .values(page_session_version=Account.page_session_version + 1)
+                    .execution_options(synchronize_session=False))

@@ -4,6 +4,9 @@ A card number must never travel by SMS, so a new card (or a bank's approval
 of a payment, or a payment by someone else) is collected on a page we link to.
 The URL carries a token signed with SECRET_KEY that names a `SecureLink` row;
 the row makes the link single-use and lets it expire.
+
+A new self-service link supersedes the account's older ones: those not opened yet
+expire at once, and a page session one of them started ends (`create_link`).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from bot.clock import utcnow
-from bot.models import SecureLink
+from bot.models import SecureLink, end_page_sessions
 from bot.settings import get_settings
 
 UPDATE_CARD = "update_card"
@@ -41,13 +44,31 @@ def base_url() -> str:
 
 def create_link(session: Session, purpose: str, account_id: int,
                 payment_id: int | None = None) -> str:
-    """Store a new single-use link and return its full URL."""
+    """Store a new single-use link and return its full URL.
+
+    A self-service link is the key to the borrower's whole page, so only the newest
+    one opens it: the account's older unopened links expire now and its page sessions
+    end (one key in circulation; a link that went astray stops with the next one).
+    """
+    if purpose == SELF_SERVICE:
+        _supersede_self_service(session, account_id)
     nonce = secrets.token_hex(16)
     session.add(SecureLink(nonce=nonce, purpose=purpose, account_id=account_id,
                            payment_id=payment_id, expires_at=utcnow() + LIFETIME))
     session.flush()
     token = _serializer().dumps({"n": nonce})
     return f"{base_url()}/{PATHS[purpose]}/{token}"
+
+
+def _supersede_self_service(session: Session, account_id: int) -> None:
+    now = utcnow()
+    session.execute(
+        update(SecureLink)
+        .where(SecureLink.account_id == account_id, SecureLink.purpose == SELF_SERVICE,
+               SecureLink.used_at.is_(None), SecureLink.expires_at > now)
+        .values(expires_at=now).execution_options(synchronize_session=False)
+    )
+    end_page_sessions(session, account_id=account_id)
 
 
 def read_link(session: Session, token: str, purpose: str) -> SecureLink | None:
@@ -60,9 +81,10 @@ def read_link(session: Session, token: str, purpose: str) -> SecureLink | None:
 
 
 def find_link(session: Session, token: str, purpose: str) -> SecureLink | None:
-    """The unused, unexpired link behind a token, or None (forged, used, expired)."""
+    """The unused, unexpired link behind a token, or None (forged, used, expired).
+    A link is expired from its `expires_at` on (a superseded one: from that moment)."""
     link = read_link(session, token, purpose)
-    if link is None or link.used_at is not None or link.expires_at < utcnow():
+    if link is None or link.used_at is not None or link.expires_at <= utcnow():
         return None
     return link
 
@@ -75,7 +97,7 @@ def link_state(session: Session, token: str, purpose: str) -> str:
         return "unknown"
     if link.used_at is not None:
         return "used"
-    return "expired" if link.expires_at < utcnow() else "open"
+    return "expired" if link.expires_at <= utcnow() else "open"
 
 
 def release_link(session: Session, link: SecureLink) -> None:

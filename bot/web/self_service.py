@@ -9,6 +9,11 @@
     /me/plan -> /me/plan/<id>       a plan within the dealer's rules, then confirm
     /me/card                        the existing secure card page
     /me/preferences                 language, hours and days for texts, a pause
+    /me/end                         sign out (the session ends on the server too)
+
+Only the newest link opens the page: a new one expires the older unopened ones and
+ends the session an older one started (bot/payments/links.py); so do signing out
+and opting out. A wrong-number or opted-out borrower's page is shut.
 
 Every lookup is by the session's account: another account's payment or plan is a
 404. Security headers and CSRF as on the /secure pages (bot/web/page_security.py).
@@ -19,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from flask import Blueprint, make_response, redirect, render_template, request, url_for
@@ -27,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from bot.console import page_events
 from bot.db import session_scope
-from bot.models import Account, Payment, PaymentStatus, Plan, PlanStatus
+from bot.models import Account, Payment, PaymentStatus, Plan, PlanStatus, end_page_sessions
 from bot.payments import charging, links
 from bot.phones import for_reading
 from bot.web import page_security, self_service_session
@@ -67,13 +73,21 @@ def _home(session: Session, account: Account, status: int = 200,
                    note=note, prefs=preferences_form.form_for(account, language), **context)
 
 
+def _closed(account: Account) -> bool:
+    """The page is shut to an opted-out or wrong-number borrower: no link opens it and
+    a session already open stops at its next request."""
+    return account.borrower.opted_out or account.borrower.wrong_number
+
+
 def _session_account(session: Session) -> Account | None:
-    """The account of this browser's page session, if it has one that has not ended."""
+    """The account of this browser's page session, if it has one that has not ended
+    (timed out, signed out, superseded by a newer link, or the borrower opted out)."""
     page = self_service_session.current(request)
     if page is None:
         return None
     account = session.get(Account, page.account_id)
-    if account is None or account.dealer_id != page.dealer_id or account.borrower.wrong_number:
+    if account is None or not self_service_session.is_current(page, account) \
+            or _closed(account):
         return None
     return account
 
@@ -83,7 +97,8 @@ View = Callable[..., ResponseReturnValue]
 
 def for_account(view: View) -> View:
     """Run a page for the browser's page session: `view(session, account, **args)` in one
-    database transaction, or the "session ended" page when there is none."""
+    database transaction, or the "session ended" page when there is none. A payment or
+    plan that is not the account's (`_own` raises `_NotFound`) gets the not-found page."""
 
     @wraps(view)
     def run(**args: object) -> ResponseReturnValue:
@@ -91,18 +106,28 @@ def for_account(view: View) -> View:
             account = _session_account(session)
             if account is None:
                 return _gone(None, "session_ended")
-            return view(session, account, **args)
+            try:
+                return view(session, account, **args)
+            except _NotFound:
+                return _render("not_found.html", account, 404)
 
     return run
 
 
-def _own(session: Session, model: type, object_id: int, account: Account) -> object | None:
+class _NotFound(Exception):
+    """No such payment, plan or receipt for the session's account: the not-found page
+    (another account's id answers the same as one that does not exist)."""
+
+
+_Owned = TypeVar("_Owned", Payment, Plan)
+
+
+def _own(session: Session, model: type[_Owned], object_id: int, account: Account) -> _Owned:
+    """The account's payment or plan by id; raises _NotFound for any other id."""
     found = session.get(model, object_id)
-    return found if found is not None and found.account_id == account.id else None
-
-
-def _not_found(account: Account) -> ResponseReturnValue:
-    return _render("not_found.html", account, 404)
+    if found is None or found.account_id != account.id:
+        raise _NotFound
+    return found
 
 
 def _link_and_account(session: Session, token: str) -> tuple[object, Account | None]:
@@ -124,10 +149,10 @@ def open_link(token: str) -> ResponseReturnValue:
         if link is None:
             return _gone(None)
         page = self_service_session.current(request)
-        if page is not None and page.link_nonce == link.nonce:
+        if page is not None and page.link_nonce == link.nonce \
+                and _session_account(session) is not None:
             return redirect(url_for("self_service.home"), code=303)  # opened here already
-        if links.find_link(session, token, links.SELF_SERVICE) is None \
-                or account.borrower.wrong_number:
+        if links.find_link(session, token, links.SELF_SERVICE) is None or _closed(account):
             return _gone(account)
         return _render("open.html", account, token=token)
 
@@ -140,12 +165,12 @@ def start(token: str) -> ResponseReturnValue:
         if link is None:
             return _gone(None)
         usable = links.find_link(session, token, links.SELF_SERVICE) is not None
-        if not usable or account.borrower.wrong_number or not links.use_link(session, link):
+        if not usable or _closed(account) or not links.use_link(session, link):
             return _gone(account)
         page_events.record(session, account, page_events.OPENED,
                            "Opened the self-service page from the link we texted.")
         response = redirect(url_for("self_service.home"), code=303)
-        self_service_session.start(response, link, account.dealer_id)
+        self_service_session.start(response, link, account)
         return response
 
 
@@ -172,8 +197,6 @@ def pay(session: Session, account: Account) -> ResponseReturnValue:
 def payment(session: Session, account: Account, payment_id: int) -> ResponseReturnValue:
     """The confirm screen while the payment waits; afterwards, what became of it."""
     found = _own(session, Payment, payment_id, account)
-    if found is None:
-        return _not_found(account)
     if found.status == PaymentStatus.PENDING:
         charging.expire_if_stale(session, found.id)
         session.refresh(found)
@@ -186,8 +209,6 @@ def payment(session: Session, account: Account, payment_id: int) -> ResponseRetu
 def confirm(session: Session, account: Account, payment_id: int) -> ResponseReturnValue:
     """The confirm button (pressed once or ten times): one charge, then the outcome."""
     found = _own(session, Payment, payment_id, account)
-    if found is None:
-        return _not_found(account)
     actions.confirm_payment(session, account, found)
     return redirect(url_for("self_service.payment", payment_id=payment_id), code=303)
 
@@ -195,10 +216,10 @@ def confirm(session: Session, account: Account, payment_id: int) -> ResponseRetu
 @bp.get("/receipts/<int:payment_id>")
 @for_account
 def receipt(session: Session, account: Account, payment_id: int) -> ResponseReturnValue:
-    """A payment's receipt."""
+    """A payment's receipt (only of one that went through)."""
     found = _own(session, Payment, payment_id, account)
-    if found is None or found.status != PaymentStatus.SUCCEEDED:
-        return _not_found(account)
+    if found.status != PaymentStatus.SUCCEEDED:
+        raise _NotFound
     return _render("receipt.html", account, payment=found)
 
 
@@ -226,8 +247,6 @@ def plan(session: Session, account: Account) -> ResponseReturnValue:
 def plan_offer(session: Session, account: Account, plan_id: int) -> ResponseReturnValue:
     """The plan's schedule to confirm; afterwards, whether it started."""
     found = _own(session, Plan, plan_id, account)
-    if found is None:
-        return _not_found(account)
     adjusted = request.args.get("adjusted", "")
     return _render("plan.html", account, plan=found, proposed=PlanStatus.PROPOSED,
                    adjusted=adjusted if adjusted in actions.ADJUSTMENTS else "",
@@ -239,8 +258,6 @@ def plan_offer(session: Session, account: Account, plan_id: int) -> ResponseRetu
 def accept(session: Session, account: Account, plan_id: int) -> ResponseReturnValue:
     """The plan's confirm button: the plan starts once."""
     found = _own(session, Plan, plan_id, account)
-    if found is None:
-        return _not_found(account)
     actions.accept_plan(session, account, found)
     return redirect(url_for("self_service.plan_offer", plan_id=plan_id), code=303)
 
@@ -270,9 +287,12 @@ def preferences(session: Session, account: Account) -> ResponseReturnValue:
 
 @bp.post("/end")
 def end() -> ResponseReturnValue:
-    """Sign out: this browser's page session ends now."""
+    """Sign out: the page session ends now, on the server too (a copy of the cookie
+    kept elsewhere stops working as well)."""
     with session_scope() as session:
         account = _session_account(session)
+        if account is not None:
+            end_page_sessions(session, account_id=account.id)
         response = make_response(_gone(account, "signed_out"))
     self_service_session.end(response)
     return response
