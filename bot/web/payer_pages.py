@@ -25,7 +25,7 @@ from bot.money import format_cents
 from bot.payments import links, merchant, payers, stripe_gateway
 from bot.settings import get_settings
 from bot.web import page_security
-from bot.web.secure_pages import TEST_CARDS
+from bot.web.secure_pages import TEST_CARDS, labelled_test_cards
 from bot.wording.catalog import SUPPORTED_LANGUAGES
 from bot.wording.page_words import Words, page_language, words
 
@@ -82,7 +82,8 @@ class Page:
                            balance=self.money(self.account.balance_cents)),
             card_note=self.say("card_note"), error=error, name=name,
             amount=amount if amount is not None else f"{Decimal(suggested) / 100:.2f}",
-            emulated=get_settings().stripe_emulated, test_cards=TEST_CARDS), status
+            emulated=get_settings().stripe_emulated,
+            test_cards=labelled_test_cards(self.t)), status
 
     def done(self, title_key: str, message: str, status: int = 200) -> ResponseReturnValue:
         """A page that ends the visit with one message."""
@@ -107,10 +108,23 @@ def _gone(session: Session, token: str) -> ResponseReturnValue:
                 "used_paid", amount=page.money(payment.amount_cents),
                 confirmation=payment.confirmation_code), 410)
         return page.done("pending_title", page.say("pending"), 410)
-    language = _language()
-    t = words(language)
-    return render_template("payer/done.html", lang=language, title=_say(t, f"{state}_title"),
-                           message=_say(t, state)), 410 if state in ("used", "expired") else 404
+    return _plain_page(state, 410 if state in ("used", "expired") else 404)
+
+
+def _plain_page(key: str, status: int, title_key: str | None = None) -> ResponseReturnValue:
+    """A page with one message and no account behind it, in the language asked for."""
+    t = words(_language())
+    return render_template("payer/done.html", lang=t.language,
+                           title=_say(t, title_key or f"{key}_title"),
+                           message=_say(t, key)), status
+
+
+@bp.errorhandler(400)
+def _form_refused(_error: Exception) -> ResponseReturnValue:
+    """A form sent without this browser's CSRF token (cookies off, another browser): the
+    payer reads it in the form's language (its hidden `lang`) instead of werkzeug's
+    English "Bad Request"."""
+    return _plain_page("form_refused", 400)
 
 
 @bp.get("/<token>")
@@ -235,7 +249,4 @@ def _to_checkout(session: Session, page: Page, payment: Payment) -> ResponseRetu
 @bp.get("/done")
 def done() -> ResponseReturnValue:
     """Where Stripe Checkout sends the payer back."""
-    language = _language()
-    t = words(language)
-    return render_template("payer/done.html", lang=language, title=_say(t, "thanks_title"),
-                           message=_say(t, "back"))
+    return _plain_page("back", 200, "thanks_title")

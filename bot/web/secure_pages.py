@@ -22,17 +22,33 @@ from bot.money import format_cents
 from bot.payments import cards, links, merchant, stripe_gateway
 from bot.settings import get_settings
 from bot.web import page_security
+from bot.wording.page_words import Words, words
 
 log = logging.getLogger(__name__)
 bp = Blueprint("secure", __name__, url_prefix="/secure")
 page_security.protect(bp)  # CSP, no framing, no referrer, no caching; CSRF on forms
 
+# The emulator's test cards and their page words (`test_card_<name>`, in the page's language).
 TEST_CARDS = {
-    "4242424242424242": "Visa 4242 (succeeds)",
-    "4000056655665556": "Visa debit 5556 (succeeds)",
-    "4000000000000341": "Visa 0341 (declines)",
-    "4000002760003184": "Visa 3184 (asks the bank to approve)",
+    "4242424242424242": "visa",
+    "4000056655665556": "visa_debit",
+    "4000000000000341": "declined",
+    "4000002760003184": "approval",
 }
+
+
+def labelled_test_cards(t: Words) -> dict[str, str]:
+    """Each test card's number and its label in the language of `t`."""
+    return {number: t(f"test_card_{name}") for number, name in TEST_CARDS.items()}
+
+
+def _card_page(token: str, account: Account, error: str | None = None,
+               status: int = 200) -> ResponseReturnValue:
+    """The emulator's stand-in card form (English, like the rest of these pages)."""
+    english = words("en")
+    return render_template("secure/card.html", token=token, reference=account.reference,
+                           t=english, test_cards=labelled_test_cards(english),
+                           error=error), status
 
 
 def _link_or_404(session: Session, token: str, purpose: str) -> SecureLink:
@@ -63,8 +79,7 @@ def card_form(token: str) -> ResponseReturnValue:
                 dealers_stripe, customer, success_url=done, cancel_url=done,
                 metadata={"textpay_link": link.nonce, "textpay_account_id": str(account.id)})
             return redirect(url, code=303)
-        return render_template("secure/card.html", token=token, reference=account.reference,
-                               test_cards=TEST_CARDS, error=None)
+        return _card_page(token, account)
 
 
 @bp.post("/card/<token>")
@@ -77,8 +92,7 @@ def card_submit(token: str) -> ResponseReturnValue:
         link = _link_or_404(session, token, links.UPDATE_CARD)
         account = session.get(Account, link.account_id)
         if number not in TEST_CARDS:
-            return render_template("secure/card.html", token=token, reference=account.reference,
-                                   test_cards=TEST_CARDS, error="Please choose a card."), 400
+            return _card_page(token, account, "Please choose a card.", 400)
         if not links.use_link(session, link):
             abort(404)
         try:
@@ -88,9 +102,8 @@ def card_submit(token: str) -> ResponseReturnValue:
         except (stripe.StripeError, merchant.NotConnected) as error:
             log.warning("card not saved: %s", type(error).__name__)
             session.rollback()
-            return render_template("secure/card.html", token=token, reference=account.reference,
-                                   test_cards=TEST_CARDS,
-                                   error="That card could not be saved. Please try another."), 400
+            return _card_page(token, account, "That card could not be saved. Please try another.",
+                              400)
         brand, last4 = account.card_brand, account.card_last4
     return render_template("secure/done.html", message=f"Your {brand} ending {last4} is saved.")
 

@@ -59,10 +59,19 @@ def _render(template: str, account: Account | None, status: int = 200,
                            **context), status
 
 
-def _gone(account: Account | None, key: str = "expired") -> ResponseReturnValue:
+def _gone(account: Account | None, key: str = "expired",
+          status: int = 410) -> ResponseReturnValue:
     """The friendly dead end: text LINK for a new link (both languages when unknown)."""
-    return _render("expired.html", account, 410, key=key,
+    return _render("expired.html", account, status, key=key,
                    other=words("es") if account is None else None)
+
+
+@bp.errorhandler(400)
+def _form_refused(_error: Exception) -> ResponseReturnValue:
+    """A form sent without this browser's CSRF token (cookies off, another browser): the
+    borrower reads why in their language instead of werkzeug's English "Bad Request"."""
+    with session_scope() as session:
+        return _gone(_session_account(session), "form_refused", 400)
 
 
 def _home(session: Session, account: Account, status: int = 200,

@@ -1,5 +1,6 @@
-"""The words of the borrower's self-service page and of the payer page (entries
-`payer_...`), per language, from bot/wording/pages/<language>.yml.
+"""The words of the borrower's self-service page, of the payer page (entries
+`payer_...`) and of the emulator's test cards (`test_card...`), per language, from
+bot/wording/pages/<language>.yml.
 
 Unlike texts, a page has no segments to save: Spanish keeps all its accents.
 Each entry is a `str.format` template.

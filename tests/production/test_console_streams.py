@@ -24,21 +24,14 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
 from twilio.request_validator import RequestValidator
 
-from bot import db
-from bot.dealers import create_dealer
-from bot.migrate import upgrade
-from bot.models import Account, Borrower
 from bot.payments.emulator import free_port
-from bot.settings import Settings, set_settings
-from tests.conftest import MODEL_PATH
+from bot.settings import Settings
 from tests.portal.support import PASSWORD, add_user
-from tests.support.clock import today
 from tests.support.console_streams import (
     cpu_seconds,
     event_server_pid,
@@ -46,7 +39,13 @@ from tests.support.console_streams import (
     open_consoles,
     page_events_url,
 )
-from tests.support.processes import VENV_BIN, ChildServer, rss_mb
+from tests.support.processes import (
+    ChildServer,
+    child_database,
+    dealer_with_a_borrower,
+    rss_mb,
+    textpay_serve,
+)
 from tests.support.servers import SCALE_OUT_REDIS_URL, flush_redis_keys, redis_or_skip
 from tests.support.sms import AUTH_TOKEN, sms_form, twiml_messages
 
@@ -68,52 +67,22 @@ class Served:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory, settings: Settings, localstripe, twilio_fake) -> Iterator[Served]:
+def served(tmp_path_factory, settings: Settings) -> Iterator[Served]:
     redis_url = redis_or_skip(SCALE_OUT_REDIS_URL)
     flush_redis_keys(redis_url)
     folder = tmp_path_factory.mktemp("console_streams")
-    url = f"sqlite:///{folder / 'textpay.db'}"
-    upgrade(url)
-    set_settings(settings.with_overrides(database_url=url))
-    db.configure(url)
-    try:
-        dealer_id = _dealer_with_a_borrower("Sunrise Auto", "+15550100000", "Dana Reyes", PHONE)
-        _dealer_with_a_borrower("Other Motors", "+15550199999", "Olga Other", UNWATCHED)
+    with child_database(settings, folder) as served_settings:
+        dealer_id = dealer_with_a_borrower("Sunrise Auto", "+15550100000", "Dana Reyes", PHONE)
+        dealer_with_a_borrower("Other Motors", "+15550199999", "Olga Other", UNWATCHED)
         add_user(dealer_id, STAFF, "staff", "Sam Ortiz")
-    finally:
-        set_settings(settings)
-        db.configure(settings.database_url)
     events_port = free_port()
-    child = ChildServer(
-        [str(VENV_BIN / "textpay"), "serve", "--port", "{port}", "--events-port",
-         str(events_port)], log_path=folder / "server.log",
-        env={"DATABASE_URL": url, "REDIS_URL": redis_url,
-             "STRIPE_SECRET_KEY": settings.stripe_secret_key,
-             "STRIPE_API_BASE": localstripe.url, "TWILIO_ACCOUNT_SID": "ACtest",
-             "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "TWILIO_API_BASE": twilio_fake.url,
-             "PUBLIC_URL": PUBLIC_URL, "SECRET_KEY": "test-secret-key",
-             "TEXTPAY_MODEL": str(MODEL_PATH), "WEB_CONCURRENCY": "2", "WEB_THREADS": "4",
-             "INBOUND_TEXTS_PER_MINUTE": "100000", "LOG_LEVEL": "WARNING"})
-    child.start()
     try:
-        yield Served(child.url, events_port, child)
+        with textpay_serve(served_settings, folder / "server.log", "--events-port",
+                           str(events_port), REDIS_URL=redis_url,
+                           PUBLIC_URL=PUBLIC_URL) as child:
+            yield Served(child.url, events_port, child)
     finally:
-        child.stop()
         flush_redis_keys(redis_url)
-
-
-def _dealer_with_a_borrower(name: str, number: str, borrower_name: str, phone: str) -> int:
-    """A dealer texting from `number`, with one borrower owing; the dealer's id."""
-    with db.session_scope() as session:
-        dealer, _ = create_dealer(session, name=name, number=number)
-        borrower = Borrower(dealer_id=dealer.id, name=borrower_name, phone=phone,
-                            language="en")
-        session.add(borrower)
-        session.flush()
-        session.add(Account(dealer_id=dealer.id, borrower_id=borrower.id,
-                            reference=f"LN-{borrower.id}", balance_cents=120000,
-                            amount_due_cents=25000, due_date=today() + timedelta(days=3)))
-        return dealer.id
 
 
 def timed_text(url: str, body: str = "what's my balance", phone: str = PHONE,

@@ -20,21 +20,19 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from bot import db
-from bot.dealers import create_dealer
-from bot.migrate import upgrade
-from bot.models import Account, Borrower
 from bot.payments.emulator import free_port
-from bot.settings import ROOT, Settings, set_settings
-from tests.conftest import MODEL_PATH
-from tests.support.clock import today
-from tests.support.processes import VENV_BIN, ChildServer
-from tests.support.sms import AUTH_TOKEN, DEALER_NUMBER, PUBLIC_URL, sms_form, twiml_messages
+from bot.settings import ROOT, Settings
+from tests.support.processes import (
+    ChildServer,
+    child_database,
+    dealer_with_a_borrower,
+    textpay_serve,
+)
+from tests.support.sms import DEALER_NUMBER, sms_form, twiml_messages
 from tests.support.sms import signed_headers as sign
 
 pytestmark = pytest.mark.slow
@@ -45,38 +43,12 @@ SLOW_BODY = urllib.parse.urlencode(sms_form(PHONE, "pay 50 " * 20)).encode()
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, settings: Settings, localstripe, twilio_fake) -> Iterator[str]:
+def server(tmp_path_factory, settings: Settings) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("slow_clients")
-    url = f"sqlite:///{folder / 'textpay.db'}"
-    upgrade(url)
-    set_settings(settings.with_overrides(database_url=url))
-    db.configure(url)
-    try:
-        with db.session_scope() as session:
-            dealer, _ = create_dealer(session, name="Sunrise Auto", number=DEALER_NUMBER)
-            borrower = Borrower(dealer_id=dealer.id, name="Dana Reyes", phone=PHONE,
-                                language="en")
-            session.add(borrower)
-            session.flush()
-            session.add(Account(dealer_id=dealer.id, borrower_id=borrower.id, reference="LN-1",
-                                balance_cents=120000, amount_due_cents=25000,
-                                due_date=today() + timedelta(days=3)))
-    finally:
-        set_settings(settings)
-        db.configure(settings.database_url)
-    child = ChildServer(
-        [str(VENV_BIN / "textpay"), "serve", "--port", "{port}"], log_path=folder / "server.log",
-        env={"DATABASE_URL": url, "STRIPE_SECRET_KEY": settings.stripe_secret_key,
-             "STRIPE_API_BASE": localstripe.url, "TWILIO_ACCOUNT_SID": "ACtest",
-             "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "TWILIO_API_BASE": twilio_fake.url,
-             "PUBLIC_URL": PUBLIC_URL, "SECRET_KEY": "test-secret-key",
-             "TEXTPAY_MODEL": str(MODEL_PATH), "WEB_CONCURRENCY": "2", "WEB_THREADS": "4",
-             "INBOUND_TEXTS_PER_MINUTE": "100000", "LOG_LEVEL": "WARNING"})
-    child.start()
-    try:
+    with child_database(settings, folder) as served_settings:
+        dealer_with_a_borrower("Sunrise Auto", DEALER_NUMBER, "Dana Reyes", PHONE)
+    with textpay_serve(served_settings, folder / "server.log") as child:
         yield child.url
-    finally:
-        child.stop()
 
 
 def timed_text(url: str, body: str = "what's my balance") -> float:

@@ -1,5 +1,7 @@
 """Child servers on loopback (gunicorn, `rasa run`, the action server), started and
-stopped by the tests and the benchmark, each with its own log file."""
+stopped by the tests and the benchmark, each with its own log file; and what a test
+needs to run `textpay serve` as production does: its own database, seeded from the
+test process, and the environment that points it at the test's fakes."""
 
 from __future__ import annotations
 
@@ -10,10 +12,18 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
+from bot import db
+from bot.dealers import create_dealer
+from bot.migrate import upgrade
+from bot.models import Account, Borrower
 from bot.payments.emulator import free_port
-from bot.settings import ROOT
+from bot.settings import ROOT, Settings, set_settings
+from tests.support.clock import today
 
 VENV_BIN = ROOT / ".venv" / "bin"
 
@@ -29,6 +39,13 @@ class ChildServer:
         self.env, self.log_path, self.ready_path = env, log_path, ready_path
         self.process: subprocess.Popen | None = None
         self.started_at = 0.0
+
+    def __enter__(self) -> ChildServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
     def start(self, timeout: float = 180.0) -> float:
         """Start and wait until ready; returns the seconds it took."""
@@ -102,3 +119,54 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+@contextmanager
+def child_database(settings: Settings, folder: Path) -> Iterator[Settings]:
+    """A new, migrated SQLite database in `folder` for a child server; yields the test
+    settings pointed at it. Inside the block this process's settings and `db` use it too
+    (to seed it); afterwards they are back on the test's own database."""
+    url = f"sqlite:///{folder / 'textpay.db'}"
+    upgrade(url)
+    child = settings.with_overrides(database_url=url)
+    set_settings(child)
+    db.configure(url)
+    try:
+        yield child
+    finally:
+        set_settings(settings)
+        db.configure(settings.database_url)
+
+
+def dealer_with_a_borrower(name: str, number: str, borrower_name: str, phone: str) -> int:
+    """A dealer texting from `number`, with one English-speaking borrower who owes $250.00
+    in three days ($1,200.00 in all); the dealer's id."""
+    with db.session_scope() as session:
+        dealer, _ = create_dealer(session, name=name, number=number)
+        borrower = Borrower(dealer_id=dealer.id, name=borrower_name, phone=phone,
+                            language="en")
+        session.add(borrower)
+        session.flush()
+        session.add(Account(dealer_id=dealer.id, borrower_id=borrower.id,
+                            reference=f"LN-{borrower.id}", balance_cents=120000,
+                            amount_due_cents=25000, due_date=today() + timedelta(days=3)))
+        return dealer.id
+
+
+def textpay_serve(settings: Settings, log_path: Path, *args: str, **env: str) -> ChildServer:
+    """`textpay serve` (not started) on `settings`' database, Stripe emulator, Twilio fake
+    and model, sized as in production (2 workers x 4 threads), with no limit on texts per
+    minute and warnings only in its log. `args` go on its command line; `env` adds
+    variables or overrides these."""
+    from_settings = {
+        "DATABASE_URL": settings.database_url, "STRIPE_SECRET_KEY": settings.stripe_secret_key,
+        "STRIPE_API_BASE": settings.stripe_api_base,
+        "TWILIO_ACCOUNT_SID": settings.twilio_account_sid,
+        "TWILIO_AUTH_TOKEN": settings.twilio_auth_token,
+        "TWILIO_API_BASE": settings.twilio_api_base, "PUBLIC_URL": settings.public_url,
+        "SECRET_KEY": settings.secret_key, "TEXTPAY_MODEL": str(settings.model_path)}
+    return ChildServer(
+        [str(VENV_BIN / "textpay"), "serve", "--port", "{port}", *args], log_path=log_path,
+        env={**{name: value for name, value in from_settings.items() if value is not None},
+             "WEB_CONCURRENCY": "2", "WEB_THREADS": "4",
+             "INBOUND_TEXTS_PER_MINUTE": "100000", "LOG_LEVEL": "WARNING", **env})
