@@ -132,7 +132,8 @@ def report(database: str, use_redis: bool, latencies: dict[str, list[float]], ta
     sql_ms = sum(tally.sql_seconds.values()) / turns * 1000
     print(f"SQL per turn: {statements:.1f} statements, {sql_ms:.1f} ms waiting on them")
     for kind, count in tally.sql_count.most_common(8):
-        print(f"  {count / turns:5.2f} x {kind}")
+        ms = tally.sql_seconds[kind] / count * 1000
+        print(f"  {count / turns:5.2f} x {kind:<45} {ms:5.2f} ms each")
     round_trips = tally.redis_round_trips["all"] / turns
     by_name = ", ".join(f"{name} {n / turns:.1f}" for name, n in tally.redis_count.most_common())
     print(f"Redis per turn: {round_trips:.1f} round trips; outside transactions: {by_name}")
