@@ -323,10 +323,12 @@ def checkout_payment_url(merchant: Merchant, amount_cents: int, currency: str,
 
 
 def checkout_setup_url(merchant: Merchant, customer_id: str, success_url: str,
-                       cancel_url: str, metadata: dict[str, str]) -> str:
-    """A Stripe-hosted Checkout page (setup mode) where the borrower adds a card."""
+                       cancel_url: str, metadata: dict[str, str], locale: str = "auto") -> str:
+    """A Stripe-hosted Checkout page (setup mode) where the borrower adds a card,
+    in `locale` ("en", "es"; "auto": the browser's)."""
     session = merchant.client().v1.checkout.sessions.create(params={
         "mode": "setup",
+        "locale": locale,
         "customer": customer_id,
         "currency": "usd",
         "payment_method_types": ["card"],

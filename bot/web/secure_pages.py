@@ -4,6 +4,10 @@ In production the card page hands over to Stripe Checkout (setup mode) and the
 approval page uses Stripe.js; neither card number nor bank login ever touches
 our servers. The Stripe emulator has neither, so in demo and test mode these
 pages stand in for them and talk to the emulator directly.
+
+Every page speaks the borrower's language (the `secure_` entries of
+bot/wording/pages/), Stripe Checkout included; the expired page, which cannot
+tell whose link it was, says it in English and Spanish.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from bot.money import format_cents
 from bot.payments import cards, links, merchant, stripe_gateway
 from bot.settings import get_settings
 from bot.web import page_security
-from bot.wording.page_words import Words, words
+from bot.wording.page_words import Words, page_language, words
 
 log = logging.getLogger(__name__)
 bp = Blueprint("secure", __name__, url_prefix="/secure")
@@ -42,13 +46,22 @@ def labelled_test_cards(t: Words) -> dict[str, str]:
     return {number: t(f"test_card_{name}") for number, name in TEST_CARDS.items()}
 
 
+def _words_for(account: Account) -> Words:
+    """The page words in the borrower's language."""
+    return words(account.borrower.language)
+
+
 def _card_page(token: str, account: Account, error: str | None = None,
                status: int = 200) -> ResponseReturnValue:
-    """The emulator's stand-in card form (English, like the rest of these pages)."""
-    english = words("en")
+    """The emulator's stand-in card form; `error`: a page-words key."""
+    t = _words_for(account)
     return render_template("secure/card.html", token=token, reference=account.reference,
-                           t=english, test_cards=labelled_test_cards(english),
-                           error=error), status
+                           t=t, lang=t.language, test_cards=labelled_test_cards(t),
+                           error=t(error) if error else None), status
+
+
+def _done_page(t: Words, message: str) -> ResponseReturnValue:
+    return render_template("secure/done.html", t=t, lang=t.language, message=message)
 
 
 def _link_or_404(session: Session, token: str, purpose: str) -> SecureLink:
@@ -60,7 +73,8 @@ def _link_or_404(session: Session, token: str, purpose: str) -> SecureLink:
 
 @bp.errorhandler(404)
 def _expired(_error: Exception) -> ResponseReturnValue:
-    return render_template("secure/expired.html"), 404
+    return render_template("secure/expired.html", english=words("en"),
+                           spanish=words("es")), 404
 
 
 @bp.get("/card/<token>")
@@ -74,10 +88,12 @@ def card_form(token: str) -> ResponseReturnValue:
             abort(404)  # the dealer takes no cards until it connects a Stripe account
         if not get_settings().stripe_emulated:
             customer = cards.customer_for_new_card(session, account, dealers_stripe)
-            done = f"{links.base_url()}/secure/done"
+            language = _words_for(account).language
+            done = f"{links.base_url()}/secure/done?lang={language}"
             url = stripe_gateway.checkout_setup_url(
                 dealers_stripe, customer, success_url=done, cancel_url=done,
-                metadata={"textpay_link": link.nonce, "textpay_account_id": str(account.id)})
+                metadata={"textpay_link": link.nonce, "textpay_account_id": str(account.id)},
+                locale=language)
             return redirect(url, code=303)
         return _card_page(token, account)
 
@@ -92,7 +108,7 @@ def card_submit(token: str) -> ResponseReturnValue:
         link = _link_or_404(session, token, links.UPDATE_CARD)
         account = session.get(Account, link.account_id)
         if number not in TEST_CARDS:
-            return _card_page(token, account, "Please choose a card.", 400)
+            return _card_page(token, account, "secure_card_choose", 400)
         if not links.use_link(session, link):
             abort(404)
         try:
@@ -102,16 +118,17 @@ def card_submit(token: str) -> ResponseReturnValue:
         except (stripe.StripeError, merchant.NotConnected) as error:
             log.warning("card not saved: %s", type(error).__name__)
             session.rollback()
-            return _card_page(token, account, "That card could not be saved. Please try another.",
-                              400)
-        brand, last4 = account.card_brand, account.card_last4
-    return render_template("secure/done.html", message=f"Your {brand} ending {last4} is saved.")
+            return _card_page(token, account, "secure_card_not_saved", 400)
+        t = _words_for(account)
+        saved = t("secure_card_saved", brand=account.card_brand, last4=account.card_last4)
+    return _done_page(t, saved)
 
 
 @bp.get("/done")
 def done() -> ResponseReturnValue:
-    """Where Stripe Checkout sends the borrower back."""
-    return render_template("secure/done.html", message="Thank you. You can close this page.")
+    """Where Stripe Checkout sends the borrower back (?lang=: the card page's language)."""
+    t = words(page_language(request.args.get("lang")))
+    return _done_page(t, t("secure_done_thanks"))
 
 
 @bp.get("/approve/<token>")
@@ -122,12 +139,13 @@ def approve_form(token: str) -> ResponseReturnValue:
         link = _link_or_404(session, token, links.AUTHENTICATE)
         payment = session.get(Payment, link.payment_id)
         account = session.get(Account, link.account_id)
-        amount = format_cents(payment.amount_cents, account.dealer.currency)
+        t = _words_for(account)
+        amount = format_cents(payment.amount_cents, account.dealer.currency, t.language)
         secret = None
         made_in = merchant.for_payment(payment)
         if not settings.stripe_emulated and payment.stripe_payment_intent_id:
             secret = stripe_gateway.client_secret(made_in, payment.stripe_payment_intent_id)
-        return render_template("secure/approve.html", token=token, amount=amount,
+        return render_template("secure/approve.html", t=t, lang=t.language, amount=amount,
                                reference=account.reference, client_secret=secret,
                                stripe_account=made_in.stripe_account,
                                emulated=settings.stripe_emulated)
@@ -143,10 +161,9 @@ def approve_submit(token: str) -> ResponseReturnValue:
         if not links.use_link(session, link):
             abort(404)
         payment = session.get(Payment, link.payment_id)
+        t = _words_for(session.get(Account, link.account_id))
         result = stripe_gateway.emulator_authenticate(merchant.for_payment(payment),
                                                       payment.stripe_payment_intent_id)
         carry_out(session, cards.finish_authenticated(session, payment, result))
         ok = result.outcome == stripe_gateway.SUCCEEDED
-    message = "Payment approved. We've texted you a receipt." if ok else \
-        "The payment was not approved. Nothing was charged."
-    return render_template("secure/done.html", message=message)
+    return _done_page(t, t("secure_approved" if ok else "secure_not_approved"))

@@ -1,5 +1,6 @@
 """The words of the borrower's self-service page, of the payer page (entries
-`payer_...`) and of the emulator's test cards (`test_card...`), per language, from
+`payer_...`), of the secure card and approval pages (`secure_...`) and of the
+emulator's test cards (`test_card...`), per language, from
 bot/wording/pages/<language>.yml.
 
 Unlike texts, a page has no segments to save: Spanish keeps all its accents.

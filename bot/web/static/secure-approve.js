@@ -7,8 +7,7 @@
   const options = status.dataset.account ? { stripeAccount: status.dataset.account } : {};
   const stripe = Stripe(status.dataset.key, options);
   stripe.confirmCardPayment(status.dataset.secret).then(function (result) {
-    status.textContent = result.error
-      ? "The payment was not approved. Nothing was charged."
-      : "Payment approved. We'll text you a receipt.";
+    // The words come from the page, in the borrower's language.
+    status.textContent = result.error ? status.dataset.declined : status.dataset.approved;
   });
 })();
