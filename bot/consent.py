@@ -28,10 +28,11 @@ WORDS = "words"  # "stop texting me", understood by the bot
 CARRIER = "carrier"  # Twilio error 21610: the carrier says the number opted out
 CALL = "call"  # staff recorded it after a phone call
 PAGE = "page"  # the borrower's self-service page (contact preferences)
+STAFF = "staff"  # support staff changed contact preferences in the console, for the borrower
 SOURCE_LABELS = {
     IMPORT: "CSV import", API: "API", KEYWORD: "Keyword by text", WORDS: "Own words by text",
     CARRIER: "Carrier (Twilio 21610)", CALL: "Phone call (staff)",
-    PAGE: "Self-service page",
+    PAGE: "Self-service page", STAFF: "Staff (console)",
     "legacy": "Before the ledger",
 }
 NOT_STATED = "not stated"

@@ -8,6 +8,8 @@ reminders up to the dealer's limit ("pause until the 15th").
 how, and when. A wish that cannot be honoured changes nothing and comes back as a
 problem value (`WINDOW_OUTSIDE_HOURS`, ...) for the caller to word; `check` answers the
 same without writing, so a caller can word its confirmation before recording it.
+`wish_from_form` reads the preferences forms (the self-service page's, the console's)
+into the same arguments, so a form is validated exactly as a text is.
 
 `next_allowed_moment` is what senders ask: the first moment at or after `now` that fits
 the window and days, in the borrower's local time. The legal quiet hours stay
@@ -20,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
@@ -47,8 +50,10 @@ CLEAR = _Clear()
 # Problems: the wish changed nothing (the caller words why).
 NOTHING_ASKED = "nothing_asked"
 WINDOW_OUTSIDE_HOURS = "window_outside_hours"  # no part of it is inside the legal window
+WINDOW_BACKWARDS = "window_backwards"  # both bounds given, the end not after the start
 EVERY_DAY = "every_day"  # avoiding all seven days is an opt-out: STOP says that
 PAUSE_NOT_AFTER_TODAY = "pause_not_after_today"
+PAUSE_TOO_LONG = "pause_too_long"  # past the dealer's limit, when the caller asks not to cap
 UNKNOWN_LANGUAGE = "unknown_language"
 UNKNOWN_DAY = "unknown_day"
 
@@ -143,6 +148,8 @@ def _window(dealer: Dealer, start: time | _Clear | None,
     """The stored window for a wish (a missing bound is the legal one), or a problem."""
     if isinstance(start, _Clear) or isinstance(end, _Clear):
         return None, None
+    if start is not None and end is not None and end <= start:
+        return WINDOW_BACKWARDS
     legal_start, legal_end = sending_window(dealer)
     start = max(start or legal_start, legal_start)
     end = min(end or legal_end, legal_end)
@@ -153,12 +160,15 @@ def _window(dealer: Dealer, start: time | _Clear | None,
     return start, end
 
 
-def _pause(dealer: Dealer, today: date, until: date | _Clear) -> tuple[date | None, bool] | str:
+def _pause(dealer: Dealer, today: date, until: date | _Clear,
+           cap: bool) -> tuple[date | None, bool] | str:
     if isinstance(until, _Clear):
         return None, False
     if until <= today:
         return PAUSE_NOT_AFTER_TODAY
     limit = today + timedelta(days=max_pause_days(dealer))
+    if until > limit and not cap:
+        return PAUSE_TOO_LONG
     return (limit, True) if until > limit else (until, False)
 
 
@@ -169,7 +179,7 @@ def max_pause_days(dealer: Dealer) -> int:
 
 def _wished(current: Preferences, dealer: Dealer, today: date, *, window_start: object,
             window_end: object, avoid_days: object, language: object,
-            paused_until: object) -> tuple[Preferences, bool] | str:
+            paused_until: object, cap_pause: bool) -> tuple[Preferences, bool] | str:
     """The preferences a wish leads to and whether a pause was capped, or a problem."""
     wanted, capped = current, False
     if window_start is not None or window_end is not None:
@@ -192,7 +202,7 @@ def _wished(current: Preferences, dealer: Dealer, today: date, *, window_start: 
         else:
             wanted = replace(wanted, language=language, language_chosen=True)
     if paused_until is not None:
-        pause = _pause(dealer, today, paused_until)
+        pause = _pause(dealer, today, paused_until, cap_pause)
         if isinstance(pause, str):
             return pause
         wanted, capped = replace(wanted, paused_until=pause[0]), pause[1]
@@ -216,7 +226,7 @@ def check(borrower: Borrower, *, window_start: time | _Clear | None = None,
           window_end: time | _Clear | None = None,
           avoid_days: Iterable[int | str] | _Clear | None = None,
           language: str | _Clear | None = None, paused_until: date | _Clear | None = None,
-          at: datetime | None = None) -> Outcome:
+          cap_pause: bool = True, at: datetime | None = None) -> Outcome:
     """What `change` would make of a wish, writing nothing (arguments as for `change`)."""
     dealer = borrower.dealer
     current = of(borrower)
@@ -226,7 +236,7 @@ def check(borrower: Borrower, *, window_start: time | _Clear | None = None,
     today = local_today(borrower, dealer, at or utcnow())
     wished = _wished(current, dealer, today, window_start=window_start,
                      window_end=window_end, avoid_days=avoid_days, language=language,
-                     paused_until=paused_until)
+                     paused_until=paused_until, cap_pause=cap_pause)
     if isinstance(wished, str):
         return Outcome(current, wished, max_pause_days=max_pause_days(dealer))
     wanted, capped = wished
@@ -247,21 +257,25 @@ def change(session: Session, borrower: Borrower, *,
            window_start: time | _Clear | None = None, window_end: time | _Clear | None = None,
            avoid_days: Iterable[int | str] | _Clear | None = None,
            language: str | _Clear | None = None, paused_until: date | _Clear | None = None,
-           source: str, evidence: str | None, confirmation: str | None = None,
-           actor: Actor | None = None) -> Outcome:
+           cap_pause: bool = True, source: str, evidence: str | None,
+           confirmation: str | None = None, actor: Actor | None = None) -> Outcome:
     """Honour a borrower's wish and note it in the consent ledger.
 
     None leaves a preference as it is; CLEAR removes it. A window replaces the
     old one, a missing bound being the legal one ("after 6 pm": 18:00 to the end
-    of the dealer's window), clipped inside the legal hours; `avoid_days` are
-    weekday numbers (0 = Monday) or names ("sat"); `language` "en" or "es";
-    `paused_until` the last local date with no reminders, capped at the dealer's
-    `max_pause_days`. `source` says how (consent.WORDS by text, consent.PAGE on
-    the self-service page, ...); `evidence` the borrower's words or the form;
-    `confirmation` the text we answer with. A problem changes nothing.
+    of the dealer's window), clipped inside the legal hours (an end not after the
+    start is WINDOW_BACKWARDS); `avoid_days` are weekday numbers (0 = Monday) or
+    names ("sat"); `language` "en" or "es"; `paused_until` the last local date with
+    no reminders, capped at the dealer's `max_pause_days` (or, with `cap_pause`
+    False, refused as PAUSE_TOO_LONG: staff typed a date and should know). `source`
+    says how (consent.WORDS by text, consent.PAGE on the self-service page,
+    consent.STAFF in the console, ...); `evidence` the borrower's words or the form;
+    `confirmation` the text we answer with; `actor` who recorded it, when a person
+    did. A problem changes nothing.
     """
     outcome = check(borrower, window_start=window_start, window_end=window_end,
-                    avoid_days=avoid_days, language=language, paused_until=paused_until)
+                    avoid_days=avoid_days, language=language, paused_until=paused_until,
+                    cap_pause=cap_pause)
     if not outcome.ok or not outcome.changed:
         return outcome
     _store(borrower, outcome.preferences)
@@ -269,6 +283,71 @@ def change(session: Session, borrower: Borrower, *,
                                        outcome.preferences.summary(),
                                        confirmation=confirmation, actor=actor)
     return replace(outcome, entry=entry)
+
+
+ANY_LANGUAGE = "any"  # a form's "no chosen language": answered in the language they text
+
+
+class FormFields(Protocol):
+    """A submitted form (werkzeug's MultiDict): one value, or every value, of a field."""
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        """The field's first value."""
+
+    def getlist(self, key: str) -> list[str]:
+        """Every value of the field (checkboxes)."""
+
+
+def _form_clock(value: object) -> time | None:
+    try:
+        return time.fromisoformat(str(value or "").strip())
+    except ValueError:
+        return None
+
+
+def _form_pause(typed: str, current: date | None) -> date | _Clear | None:
+    if not typed.strip():
+        return CLEAR if current is not None else None
+    try:
+        wanted = date.fromisoformat(typed.strip())
+    except ValueError:
+        return date.min  # unreadable: refused by `check` as not after today
+    return None if wanted == current else wanted
+
+
+def wish_from_form(current: Preferences, form: FormFields, *,
+                   language_shown: str) -> dict[str, object]:
+    """The `change` arguments a preferences form asks for (the self-service page's and
+    the console's), validated by `check` like any other wish.
+
+    Fields: `window_start`/`window_end` "HH:MM" (one empty: the legal bound; both empty:
+    no window); `avoid` weekday numbers 0-6, one per ticked box (none ticked: any day);
+    `language` "en", "es" or ANY_LANGUAGE; `paused_until` an ISO date (empty: no pause).
+    A field left as the form showed it changes nothing: `language_shown` is the language
+    value the form showed selected.
+    """
+    start, end = _form_clock(form.get("window_start")), _form_clock(form.get("window_end"))
+    if start is None and end is None and current.has_window:
+        start = end = CLEAR
+    language = str(form.get("language") or "").strip()
+    return {
+        "window_start": start, "window_end": end,
+        "avoid_days": [int(d) if d.isdigit() else d for d in form.getlist("avoid")],
+        "language": (None if language in ("", language_shown)
+                     else CLEAR if language == ANY_LANGUAGE else language),
+        "paused_until": _form_pause(str(form.get("paused_until") or ""), current.paused_until),
+    }
+
+
+def clear_all() -> dict[str, object]:
+    """The `change` arguments that remove every preference."""
+    return {"window_start": CLEAR, "window_end": CLEAR, "avoid_days": CLEAR,
+            "language": CLEAR, "paused_until": CLEAR}
+
+
+def wish_words(wish: dict[str, object]) -> str:
+    """A wish as the consent ledger's evidence ("window_start=18:00:00; avoid_days=[5, 6]")."""
+    return "; ".join(f"{name}={value}" for name, value in wish.items() if value is not None)
 
 
 def _local(moment: datetime, zone: object) -> datetime:

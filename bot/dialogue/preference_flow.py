@@ -23,6 +23,8 @@ from bot.nlu.evidence import carries
 
 _PROBLEM_REPLIES = {
     contact_preferences.WINDOW_OUTSIDE_HOURS: "pref_outside_hours",
+    # "from 9 pm to 6 pm" cannot be a window either: ask again the same way.
+    contact_preferences.WINDOW_BACKWARDS: "pref_outside_hours",
     contact_preferences.EVERY_DAY: "pref_every_day",
     contact_preferences.PAUSE_NOT_AFTER_TODAY: "pref_pause_past",
 }

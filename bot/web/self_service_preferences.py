@@ -74,47 +74,20 @@ def form_for(account: Account, language: str) -> PreferencesForm:
         max_pause_days=limit)
 
 
-def _pause(typed: str, current: date | None) -> object:
-    """The pause the form asks for: a date, CLEAR (emptied), or None (as it was)."""
-    if not typed.strip():
-        return contact_preferences.CLEAR if current is not None else None
-    try:
-        wanted = date.fromisoformat(typed.strip())
-    except ValueError:
-        return date.min  # refused by the store as not after today
-    return None if wanted == current else wanted
-
-
 def apply(session: Session, account: Account,
           form: MultiDict[str, str]) -> contact_preferences.Outcome:
     """Store what the form asks for (nothing when the store finds a problem); each change
     is a line of the transcript staff see."""
     borrower = account.borrower
-    language = str(form.get("language") or "")
-    current = contact_preferences.of(borrower)
-    wished = {
-        "window_start": _clock(form.get("window_start")),
-        "window_end": _clock(form.get("window_end")),
-        "avoid_days": [int(d) for d in form.getlist("avoid") if d.isdigit()],
-        "language": language if language != borrower.language else None,
-        "paused_until": _pause(str(form.get("paused_until") or ""), current.paused_until),
-    }
+    # The page shows the language they are texted in as the selected one.
+    wished = contact_preferences.wish_from_form(contact_preferences.of(borrower), form,
+                                                language_shown=borrower.language)
     outcome = contact_preferences.change(
         session, borrower, **wished, source=consent.PAGE,
-        evidence=f"self-service page form: {_evidence(wished)}")
+        evidence=f"self-service page form: {contact_preferences.wish_words(wished)}")
     if outcome.ok and outcome.changed:
         page_events.record(session, account, page_events.PREFERENCES,
                            "Changed contact preferences: "
                            f"{outcome.preferences.summary()}.")
     return outcome
 
-
-def _clock(value: object) -> time | None:
-    try:
-        return time.fromisoformat(str(value or ""))
-    except ValueError:
-        return None
-
-
-def _evidence(wished: dict[str, object]) -> str:
-    return "; ".join(f"{name}={value}" for name, value in wished.items() if value is not None)

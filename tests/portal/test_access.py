@@ -35,6 +35,7 @@ ROUTES = {
     "portal.log_call_outcome": ("POST", "/portal/calls/{account_id}", STAFF),
     "portal.accounts": ("GET", "/portal/accounts", STAFF),
     "portal.account": ("GET", "/portal/accounts/{account_id}", STAFF),
+    "portal.change_preferences": ("POST", "/portal/accounts/{account_id}/preferences", STAFF),
     "portal.import_accounts": ("GET", "/portal/accounts/import", ADMIN),
     "portal.upload_accounts": ("POST", "/portal/accounts/import", ADMIN),
     "portal.templates": ("GET", "/portal/templates", ADMIN),

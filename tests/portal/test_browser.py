@@ -213,6 +213,29 @@ def test_the_consent_ledger_on_the_account_page_and_its_export(page, base_url, p
         (phone.number, "revoked", "Stop texting", confirmation)]
 
 
+def test_staff_change_contact_preferences_on_the_account_page(page, base_url, portal):
+    log_in(page, base_url, STAFF)
+    page.goto(f"{base_url}/portal/accounts/{portal.world.account_id}")
+    form = page.locator("#preferences")
+    form.get_by_label("From", exact=True).fill("18:00")
+    form.get_by_label("Sunday").check()
+    form.get_by_label("Language").select_option("es")
+    form.get_by_label("What they said").fill("Called: Spanish, after 6, not on Sundays")
+    check_page(page)
+    form.get_by_role("button", name="Save preferences").click()
+    page.wait_for_url(re.compile(r"#preferences$"))
+    panel = page.locator(".contact-preferences").inner_text()
+    for line in ("Texts only 6:00 pm to 9:00 pm their time", "No texts on Sun",
+                 "Language: Spanish (their choice)"):
+        assert line in panel
+    assert "recorded by sam@sunrise.example" in page.locator("#consent").inner_text()
+    # Until before From: refused, and said beside the form.
+    form.get_by_label("Until", exact=True).fill("17:00")
+    form.get_by_role("button", name="Save preferences").click()
+    assert "the window must end after it starts" in page.get_by_role("alert").inner_text()
+    assert "6:00 pm to 9:00 pm" in page.locator(".contact-preferences").inner_text()
+
+
 def test_template_preview_and_counter_follow_typing(page, base_url, portal):
     log_in(page, base_url, ADMIN)
     page.goto(f"{base_url}/portal/templates/reminder_due/en")

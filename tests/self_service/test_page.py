@@ -274,7 +274,8 @@ def test_hours_days_and_a_pause_go_to_the_store_and_the_consent_ledger(client, w
 
 @pytest.mark.parametrize("fields, words", [
     ({"avoid": [str(d) for d in range(7)]}, "To stop all texts, text STOP."),
-    ({"window_start": "21:00", "window_end": "08:00"}, "inside the hours shown"),
+    ({"window_start": "21:00", "window_end": "08:00"}, "an end time after the start time"),
+    ({"window_start": "05:00", "window_end": "07:00"}, "inside the hours shown"),
     ({"paused_until": "2001-01-01"}, "a date after today"),
 ])
 def test_preferences_that_cannot_be_honoured_change_nothing(client, world, fields, words):
