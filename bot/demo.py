@@ -2,7 +2,7 @@
 
 SQLite in instance/, localstripe on loopback with fresh state, a demo dealer
 with three borrowers and test cards (one declines), sixty days of the
-dealer's history played through the real code paths (bot/demo_history.py),
+dealer's history played through the real code paths (bot/demo_history/),
 and the phone simulator at http://127.0.0.1:<port>/. Texts the bot starts
 are captured, not sent.
 """
