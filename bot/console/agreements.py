@@ -5,7 +5,9 @@ record the bot itself makes for the same answer by text — through the same ser
     plan         an active Plan and its Installments (bot/payments/plans.py), within the
                  dealer's plan rules
     dispute      an open Dispute: collection stops until it is resolved
-    pause        no collection texts until a date (Borrower.texts_paused_until)
+    pause        no collection texts until a date: the borrower's contact preference,
+                 set through bot/contact_preferences.py as their own wish would be
+                 (within the dealer's longest pause, noted in the consent ledger)
     do_not_text  consent revoked, in the consent ledger (bot/consent.py)
     wrong_number the number is never texted again
 
@@ -20,7 +22,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from bot import consent
+from bot import consent, contact_preferences
 from bot.audit import Actor
 from bot.collection import open_dispute
 from bot.localtime import local_today
@@ -37,8 +39,9 @@ DO_NOT_TEXT = "do_not_text"
 WRONG_NUMBER = "wrong_number"
 NOTHING = "none"
 
-# The longest "no texts until" staff may agree to.
-MAX_PAUSE_DAYS = 90
+# Where an agreement was made (`record_agreement`'s channel), in the record's words.
+BY_PHONE = "by phone"
+IN_CONVERSATION = "in a text conversation"
 
 # The escalations an agreement answers: a person has spoken with the borrower (so
 # "asked for a person" and "bot did not understand" are done), and a promise or plan
@@ -131,13 +134,22 @@ def _dispute(session: Session, account: Account, agreement: Agreement,
     return Applied("Dispute recorded: collection messages are paused until it is resolved.")
 
 
-def _pause(borrower: Borrower, today: date, agreement: Agreement) -> Applied:
+def _pause(session: Session, borrower: Borrower, agreement: Agreement, channel: str,
+           actor: Actor | None) -> Applied:
+    """The one way a pause is set (bot/contact_preferences.py): the dealer's longest
+    pause holds for staff too, and the consent ledger says who agreed it and how."""
     day = agreement.pause_until
-    if day is None or day <= today:
+    if day is None:
         raise AgreementError("choose the date texts may start again (after today)")
-    if (day - today).days > MAX_PAUSE_DAYS:
-        raise AgreementError(f"texts may be paused for at most {MAX_PAUSE_DAYS} days")
-    borrower.texts_paused_until = day
+    source = consent.CALL if channel == BY_PHONE else consent.STAFF
+    outcome = contact_preferences.change(session, borrower, paused_until=day, cap_pause=False,
+                                         source=source, evidence=_how(agreement, channel),
+                                         actor=actor)
+    if outcome.problem == contact_preferences.PAUSE_NOT_AFTER_TODAY:
+        raise AgreementError("choose the date texts may start again (after today)")
+    if outcome.problem == contact_preferences.PAUSE_TOO_LONG:
+        raise AgreementError(f"texts may be paused for at most {outcome.max_pause_days} "
+                             "days (the dealer's longest pause, in Settings)")
     return Applied(f"No collection texts until {day:%b %d, %Y}.")
 
 
@@ -151,7 +163,7 @@ def _do_not_text(session: Session, borrower: Borrower, agreement: Agreement, cha
 def record_agreement(session: Session, account: Account, agreement: Agreement,
                      actor: Actor | None, now: datetime, channel: str) -> Applied:
     """Make the record for an agreement (raises AgreementError); `channel` says where it
-    was agreed ("by phone", "in a text conversation") for the record's words."""
+    was agreed (BY_PHONE, IN_CONVERSATION) for the record's words."""
     dealer = session.get(Dealer, account.dealer_id)
     borrower = session.get(Borrower, account.borrower_id)
     today = local_today(borrower, dealer, now)
@@ -162,7 +174,7 @@ def record_agreement(session: Session, account: Account, agreement: Agreement,
     if agreement.kind == DISPUTE:
         return _dispute(session, account, agreement, channel)
     if agreement.kind == PAUSE:
-        return _pause(borrower, today, agreement)
+        return _pause(session, borrower, agreement, channel, actor)
     if agreement.kind == DO_NOT_TEXT:
         return _do_not_text(session, borrower, agreement, channel, actor)
     if agreement.kind == WRONG_NUMBER:

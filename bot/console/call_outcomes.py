@@ -64,7 +64,8 @@ def log_call(session: Session, account: Account, outcome: str, agreement: Agreem
     """
     if agreement.kind != agreement_kind(outcome):
         raise CallOutcomeError(f"a {outcome} call cannot record a {agreement.kind}")
-    applied = agreements.record_agreement(session, account, agreement, actor, now, "by phone")
+    applied = agreements.record_agreement(session, account, agreement, actor, now,
+                                             agreements.BY_PHONE)
     summary = applied.summary or "Call recorded: no answer."
     resolved = resolve_answered(session, account.borrower_id, agreements.ANSWERS[agreement.kind],
                                 actor, f"call: {OUTCOMES[outcome].lower()}")

@@ -167,7 +167,7 @@ def hand_back(session: Session, escalation: Escalation, note: str | None = None,
         if note and not agreement.note:  # the note says what the record was agreed on
             agreement = replace(agreement, note=note)
         summary = agreements.record_agreement(session, account, agreement, actor, utcnow(),
-                                              "in a text conversation").summary
+                                              agreements.IN_CONVERSATION).summary
     note = " ".join(part for part in (summary, note) if part) or None
     now = utcnow()  # one moment for the whole conversation
     for each in escalations:

@@ -14,9 +14,18 @@ from datetime import timedelta
 
 import pytest
 
-from bot import db
+from bot import consent, db
 from bot.campaigns.reminders import send_due_reminders
-from bot.models import Borrower, Dispute, Escalation, Installment, Plan, Promise
+from bot.models import (
+    Borrower,
+    ConsentChange,
+    ConsentEvent,
+    Dispute,
+    Escalation,
+    Installment,
+    Plan,
+    Promise,
+)
 from tests.conversations.helpers import local_moment, paused_because, rows
 
 # A payment request or a plan offer, in any reply (the reply words PAY and PLAN, "Reply YES",
@@ -102,6 +111,22 @@ def test_no_texts_until_a_date_pauses_reminders_and_notices(client, world, clock
     assert paused_because(world.account_id) == "paused"
     assert paused_because(world.account_id, until + timedelta(days=1)) is None
     assert not ASKS.search(world.phone.say("hi"))  # a text they send is still answered
+    [entry] = [e for e in rows(ConsentEvent) if e.change == ConsentChange.PREFERENCE]
+    assert (entry.source, entry.detail) == (consent.STAFF, f"paused until {until.isoformat()}")
+    assert entry.evidence == "in a text conversation"
+
+
+def test_a_pause_past_the_dealers_longest_is_refused_and_changes_nothing(client, world, clock):
+    escalation_id = held_by_staff(client, world, "can someone call me instead of texting")
+    too_far = clock.today() + timedelta(days=45)  # the dealer allows 30
+    refused = client.post(f"/api/v1/escalations/{escalation_id}/handback",
+                          json={"agreement": {"kind": "pause", "until": too_far.isoformat()}},
+                          headers=auth(world))
+    assert refused.status_code in (400, 422)
+    assert "at most 30 days" in refused.get_data(as_text=True)
+    with db.session_scope() as session:
+        assert session.query(Borrower).one().texts_paused_until is None
+    assert [e for e in rows(ConsentEvent) if e.change == ConsentChange.PREFERENCE] == []
 
 
 def test_stop_collection_dispute_at_hand_back(client, world):
