@@ -31,7 +31,7 @@ from bot.payments.merchant import PLATFORM
 from bot.settings import Settings, set_settings
 from tests.conftest import MODEL_PATH, card_in_emulator
 from tests.support.clock import today
-from tests.support.processes import VENV_BIN, ChildServer
+from tests.support.processes import ChildServer, textpay_serve
 from tests.support.servers import (
     SCALE_OUT_REDIS_URL,
     flush_redis_keys,
@@ -61,22 +61,19 @@ def cluster(tmp_path_factory, settings: Settings, localstripe, twilio_fake) -> I
     flush_redis_keys(redis_url)
     with scratch_database() as database_url:
         upgrade(database_url)
-        set_settings(settings.with_overrides(database_url=database_url, redis_url=redis_url))
+        serving = settings.with_overrides(database_url=database_url, redis_url=redis_url)
+        set_settings(serving)
         with db.session_scope() as session:
             create_dealer(session, name="Sunrise Auto", number=DEALER_NUMBER)
-        server = ChildServer(
-            [str(VENV_BIN / "textpay"), "serve", "--port", "{port}"],
-            log_path=tmp_path_factory.mktemp("gunicorn") / "server.log",
-            env={"DATABASE_URL": database_url, "REDIS_URL": redis_url,
-                 "STRIPE_SECRET_KEY": settings.stripe_secret_key,
-                 "STRIPE_API_BASE": localstripe.url,
-                 "STRIPE_WEBHOOK_SECRET": settings.stripe_webhook_secret,
-                 "TWILIO_ACCOUNT_SID": "ACtest", "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-                 "TWILIO_API_BASE": twilio_fake.url, "PUBLIC_URL": PUBLIC_URL,
-                 "SECRET_KEY": "test-secret-key", "TEXTPAY_MODEL": str(MODEL_PATH),
-                 "WEB_CONCURRENCY": "2", "WEB_THREADS": "8",
-                 # The floods below come from one number on purpose.
-                 "INBOUND_TEXTS_PER_MINUTE": "1000", "LOG_LEVEL": "INFO"})
+        server = textpay_serve(
+            serving, tmp_path_factory.mktemp("gunicorn") / "server.log",
+            REDIS_URL=redis_url, STRIPE_API_BASE=localstripe.url,
+            STRIPE_WEBHOOK_SECRET=settings.stripe_webhook_secret,
+            TWILIO_ACCOUNT_SID="ACtest", TWILIO_AUTH_TOKEN=AUTH_TOKEN,
+            TWILIO_API_BASE=twilio_fake.url, PUBLIC_URL=PUBLIC_URL,
+            SECRET_KEY="test-secret-key", TEXTPAY_MODEL=str(MODEL_PATH), WEB_THREADS="8",
+            # The floods below come from one number on purpose.
+            INBOUND_TEXTS_PER_MINUTE="1000", LOG_LEVEL="INFO")
         server.start()
         try:
             # /readyz answers as soon as one worker is up; wait for both.
