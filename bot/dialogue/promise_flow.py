@@ -27,6 +27,12 @@ def _promised_date(turn: Turn) -> tuple[date | None, date]:
     return None, today
 
 
+def later_day_named(turn: Turn) -> bool:
+    """Whether the text names a day after today ("on the 15th", "friday", "el 15")."""
+    day, today = _promised_date(turn)
+    return day is not None and day > today
+
+
 def record_promise(turn: Turn) -> None:
     """Answer "I get paid Friday": store the promise, or ask for the date."""
     account = turn.account

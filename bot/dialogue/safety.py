@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.dialogue import (
-    payment_flow,
+    pay_request,
     plan_flow,
     preference_flow,
     promise_flow,
@@ -41,7 +41,7 @@ CARRY_OUT: dict[str, Callable[[Turn], None]] = {
     "hardship": support_flow.hardship,
     "arrange_plan": plan_flow.propose_plan,
     "promise_to_pay": promise_flow.record_promise,
-    "pay": lambda turn: payment_flow.offer_payment(turn, turn.entity("amount")),
+    "pay": pay_request.answer_pay_request,
     "request_human": support_flow.request_human,
     "set_contact_preference": preference_flow.set_preferences,
 }

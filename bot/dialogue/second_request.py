@@ -19,7 +19,7 @@ the first request left none.
 from __future__ import annotations
 
 from bot.collection import open_dispute
-from bot.dialogue import payment_flow, plan_flow, questions
+from bot.dialogue import pay_request, plan_flow, questions
 from bot.dialogue.context import Turn
 from bot.nlu.requests import BALANCE, CARD, PAY, PLAN, requests_in
 from bot.payments import links
@@ -58,7 +58,7 @@ def _offer_after_balance(turn: Turn, others: set[str]) -> None:
     if PLAN in others:
         plan_flow.propose_plan(turn)
     elif PAY in others:
-        payment_flow.offer_payment(turn, turn.entity("amount"))
+        pay_request.answer_pay_request(turn)
 
 
 def _balance_first(turn: Turn) -> None:

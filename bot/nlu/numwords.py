@@ -34,7 +34,7 @@ _ES_SMALL = {
 SMALL_NUMBERS: dict[str, int] = {**_EN_SMALL, **_ES_SMALL}
 _HUNDRED = {"hundred"}
 _THOUSAND = {"thousand", "mil", "grand"}
-_JOINERS = {"and", "y"}
+_JOINERS = {"and", "n", "y"}  # "n": texting for "and" ("a hundred n twenty five")
 
 _TOKEN = re.compile(r"[a-z]+")
 
@@ -133,8 +133,8 @@ def find_number_words(folded: str) -> list[tuple[int, int, int]]:
 
 
 def _gap_is_space(folded: str, left: int, right: int) -> bool:
-    """Words of one number are separated by spaces or a hyphen only."""
-    return folded[left:right].strip() in ("", "-")
+    """Words of one number are separated by spaces, a hyphen or "&" only."""
+    return folded[left:right].strip() in ("", "-", "&")
 
 
 def parse_number_word(word: str) -> int | None:

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from bot.dialogue import payment_flow, plan_flow, promise_flow, questions, safety, second_request
+from bot.dialogue import (
+    pay_request,
+    payment_flow,
+    plan_flow,
+    promise_flow,
+    questions,
+    safety,
+    second_request,
+)
 from bot.dialogue.actions.base import BorrowerAction
 from bot.dialogue.context import Turn
 from bot.nlu.consent import is_unconditional_yes, mentions_yes
@@ -18,14 +26,15 @@ class ActionPay(BorrowerAction):
     def respond(self, turn: Turn) -> None:
         """Store a pending payment and ask the borrower to confirm it.
 
-        An amount per week or month ("pay 25 every week") asks for a plan.
+        An amount per week or month ("pay 25 every week") asks for a plan; a later
+        day ("pay 100 on the 15th") records a promise instead (bot/dialogue/pay_request.py).
         """
         if plan_flow.installment_requested(turn) is not None:
             plan_flow.propose_plan(turn)
             return
         if second_request.new_card_first(turn):
             return
-        payment_flow.offer_payment(turn, turn.entity("amount"))
+        pay_request.answer_pay_request(turn)
 
 
 class ActionAffirm(BorrowerAction):
