@@ -83,6 +83,15 @@ def test_non_json_body_is_a_clear_400(client, dealer_key):
     assert "JSON object" in response.json["error"]["message"]
 
 
+@pytest.mark.parametrize("query", ["limit=&limit=5", "limit=5&limit=10",
+                                   "segment=late_1_30&segment=current"])
+def test_a_query_parameter_given_twice_is_a_clear_400(client, dealer_key, query):
+    response = client.get(f"/api/v1/accounts?{query}", headers=auth(dealer_key))
+    assert response.status_code == 400
+    assert "was repeated" in response.json["error"]["message"]
+    assert client.get("/api/v1/accounts?limit=5", headers=auth(dealer_key)).status_code == 200
+
+
 def test_duplicate_reference_is_409(client, dealer_key):
     client.post("/api/v1/accounts", headers=auth(dealer_key), json=account_payload())
     response = client.post("/api/v1/accounts", headers=auth(dealer_key), json=account_payload())

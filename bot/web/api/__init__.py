@@ -84,6 +84,16 @@ def _authenticate() -> None:
         raise ApiError(401, "unauthorized", "a valid API key is required")
     g.dealer = dealer
     g.db.commit()
+    _each_parameter_once()
+
+
+def _each_parameter_once() -> None:
+    """No query parameter takes a list here, so one given twice ("?limit=&limit=5") is a
+    mistake to report, not something to guess at by reading the first."""
+    repeated = sorted(name for name in request.args if len(request.args.getlist(name)) > 1)
+    if repeated:
+        raise ApiError(400, "invalid_request",
+                       f"give each query parameter once: {', '.join(repeated)} was repeated")
 
 
 @api.teardown_request
