@@ -1,4 +1,4 @@
-"""Structured logs: one JSON object per line, phone and card numbers masked.
+"""Structured logs: one JSON object per line, phone numbers masked, card data removed.
 
 Everything that writes to the process's logs goes through one handler:
 our own loggers, Rasa's structlog events (routed into the standard library
@@ -17,7 +17,7 @@ from typing import Any
 
 from pythonjsonlogger.json import JsonFormatter
 
-from bot.redaction import redact_card_numbers
+from bot.redaction import redact_card_data
 
 # E.164 (+15551230001) and North American numbers written the usual ways
 # ((555) 123-0001, 555.123.0001, +1 555 123 0001). Dates and amounts do not match.
@@ -36,8 +36,8 @@ def _mask_phone(match: re.Match) -> str:
 
 
 def scrub(text: str) -> str:
-    """Remove card numbers and mask phone numbers in a log text."""
-    text, _ = redact_card_numbers(text)
+    """Remove card data (numbers, expiries, security codes) and mask phone numbers."""
+    text = redact_card_data(text).text
     return _PHONE.sub(_mask_phone, text)
 
 

@@ -1,4 +1,4 @@
-"""Card numbers never reach the database, the NLU, the tracker or the logs.
+"""Card data never reaches the database, the NLU, the tracker or the logs.
 
 Anything that could be a payment card number is replaced before the text goes
 anywhere else: every Luhn-valid run of 13-19 digits, whatever separates the
@@ -7,20 +7,37 @@ text is normalised first (Unicode NFKC, so full-width and other look-alike
 digits become 0-9; format characters such as zero-width spaces dropped), and
 every card in a text is replaced, not only the first.
 
+The rest of the card goes too (PCI: a security code may never be stored, and
+an expiry with a card number is card data):
+
+- in a text with a card number, the expiry wherever it is ("exp 09/28",
+  "vence 9/2028", or a date right after the number) and the security code
+  ("cvv 123", "código de seguridad 123", or 3-4 digits right after the number
+  or its expiry);
+- in any text, a security code that says what it is ("my cvc is 1234",
+  "el código de seguridad es 123": people send it in a second text) and an
+  expiry that does ("exp 09/28", "fecha de vencimiento 09/28"). A bare number
+  ("pay 150") or date ("on 09/28", "vence el 09/28" of a payment) is an amount
+  or a date, and is kept.
+
 A card number typed over two texts ("4242 4242" then "4242 4242") is caught
 by `split_card`, which the inbound pipeline runs on a phone's previous text
 and its new one.
 
-When nothing is found the text is returned exactly as it came; when a card
-is found the normalised text is returned with each card replaced.
+When nothing is found the text is returned exactly as it came; when something
+is found the normalised text is returned with each piece replaced by a marker:
+"[card number removed]", "[expiry removed]", "[security code removed]".
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from typing import NamedTuple
 
 PLACEHOLDER = "[card number removed]"
+EXPIRY_PLACEHOLDER = "[expiry removed]"
+CODE_PLACEHOLDER = "[security code removed]"
 MIN_DIGITS, MAX_DIGITS = 13, 19
 # An unbroken group longer than the usual 16 digits may be a card glued to other
 # digits ("4242424242424242 123" typed without the space): look inside it.
@@ -33,6 +50,53 @@ _TRAILING_RUN = re.compile(r"[0-9]+(?:[\W_]{1,6}[0-9]+)*[\W_]*\Z")
 _LEADING_RUN = re.compile(r"\A[\W_]*[0-9]+(?:[\W_]{1,6}[0-9]+)*")
 
 Span = tuple[int, int]
+
+# What a borrower writes before a security code or an expiry; accents optional.
+_CODE_LABEL = (
+    r"(?:cvv2?|cvc2?|cv2|ccv|csv|cvn|card\s+code|sec(?:urity|\.)?\s+(?:code|number)"
+    r"|c[oó]digo\s+(?:de\s+seguridad|cvv|cvc|de\s+(?:3|4|tres|cuatro)\s+d[ií]gitos)"
+    r"|n[uú]mero\s+de\s+seguridad)"
+)
+_STRONG_EXPIRY_LABEL = (
+    r"(?:exp(?:iry|iration|ires|ire|ired|ira|iraci[oó]n)?(?:\s+date|\s+dt)?"
+    r"|(?:fecha\s+de\s+)?(?:vencimiento|expiraci[oó]n|caducidad)|vto|venc|caduca"
+    r"|valid\s+(?:thru|through|until)|good\s+(?:thru|through)|v[aá]lida\s+hasta)"
+)
+# "vence" is also what a payment does on a date: an expiry only beside card data.
+_WEAK_EXPIRY_LABEL = r"(?:vence|vencen)"
+# Small words between a label and its number: "cvv is 123", "cvc: 1234",
+# "el código de seguridad es 123", "exp date is 09/28", "vence el 09/28".
+_FILL = (r"(?:[\s:#=.\-]|\b(?:is|es|was|era|on|en|el|la|of|de|code|number|num|no"
+         r"|n[uú]mero|date|fecha)\b){0,8}")
+_MONTH = r"(?:0?[1-9]|1[0-2])"
+_YEAR = r"(?:20\d\d|\d\d)"
+_MONTH_NAME = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|ene|abr|ago|dic)"
+               r"[a-z]*\.?")
+# 09/28, 9/2028, 09-28, 09.28, 09 / 28; sept 2028, sep '28. Not 12/15/2026.
+_DATE = rf"(?:{_MONTH}\s?[/\-.]\s?{_YEAR}|{_MONTH_NAME}\s?[/\-,]?\s?'?{_YEAR})(?![\d/])"
+_MMYY = r"(?:0[1-9]|1[0-2])\d\d(?!\d)"  # "exp 0928", only after a label
+# 3 or 4 digits, not part of a longer number, an amount ($150, 1,250) or a date.
+_CODE = r"(?<![\d.,$/])\d{3,4}(?![\d/.,]?\d)"
+
+_LABEL = re.compile(rf"\b(?:{_CODE_LABEL}|{_STRONG_EXPIRY_LABEL}|{_WEAK_EXPIRY_LABEL})",
+                    re.IGNORECASE)
+# "cvv123" counts: no word boundary is needed between the label and the digits.
+_CODE_AFTER_LABEL = re.compile(rf"\b{_CODE_LABEL}(?![a-z]){_FILL}{_CODE}", re.IGNORECASE)
+# "123 is my cvv", "123 (cvv)", "123 es el código de seguridad".
+_CODE_BEFORE_LABEL = re.compile(
+    rf"{_CODE}\s?(?:(?:is|es|=|-|:)\s)?(?:(?:my|the|mi|el|la)\s)?\(?{_CODE_LABEL}\b\)?",
+    re.IGNORECASE)
+_STRONG_EXPIRY = re.compile(rf"\b{_STRONG_EXPIRY_LABEL}\b{_FILL}(?:{_DATE}|{_MMYY})",
+                            re.IGNORECASE)
+_ANY_EXPIRY = re.compile(
+    rf"\b(?:{_STRONG_EXPIRY_LABEL}|{_WEAK_EXPIRY_LABEL})\b{_FILL}(?:{_DATE}|{_MMYY})",
+    re.IGNORECASE)
+# Right after a card number, its expiry or its code: "4242... 09/28 123".
+_GAP = r"[\s,;:|\-]{0,3}"
+_PLACED = "|".join(f"(?<={re.escape(marker)})"
+                   for marker in (PLACEHOLDER, EXPIRY_PLACEHOLDER, CODE_PLACEHOLDER))
+_DATE_AFTER_CARD = re.compile(rf"(?:{_PLACED})({_GAP}){_DATE}", re.IGNORECASE)
+_CODE_AFTER_CARD = re.compile(rf"(?:{_PLACED})({_GAP}){_CODE}")
 
 
 def luhn_valid(digits: str) -> bool:
@@ -120,15 +184,54 @@ def _replace(text: str, spans: list[Span]) -> str:
     return text
 
 
-def redact_card_numbers(text: str) -> tuple[str, bool]:
-    """Replace every card-like number; return the safe text and whether any was found."""
-    if sum(ch.isdigit() for ch in text) < MIN_DIGITS and text.isascii():
-        return text, False  # the common case, cheaply
+def _without_labelled_details(text: str) -> str:
+    """Security codes and expiries that say what they are; beside a security code,
+    "vence 09/28" is an expiry too."""
+    coded = _CODE_BEFORE_LABEL.sub(CODE_PLACEHOLDER, _CODE_AFTER_LABEL.sub(CODE_PLACEHOLDER, text))
+    expiry = _ANY_EXPIRY if coded != text else _STRONG_EXPIRY
+    return expiry.sub(EXPIRY_PLACEHOLDER, coded)
+
+
+def _without_card_details(text: str) -> str:
+    """A text whose card numbers are replaced: their expiry and security code go too."""
+    text = _ANY_EXPIRY.sub(EXPIRY_PLACEHOLDER, _without_labelled_details(text))
+    for _ in range(3):  # a date and a code right after the card, in either order
+        before = text
+        text = _DATE_AFTER_CARD.sub(lambda m: m.group(1) + EXPIRY_PLACEHOLDER, text)
+        text = _CODE_AFTER_CARD.sub(lambda m: m.group(1) + CODE_PLACEHOLDER, text)
+        if text == before:
+            break
+    return text
+
+
+class Redaction(NamedTuple):
+    """A text made safe, and what was taken out of it."""
+
+    text: str
+    card_number: bool  # a card number (and any expiry and security code with it)
+    card_details: bool  # no card number, but a labelled security code or expiry
+
+
+def redact_card_data(text: str) -> Redaction:
+    """Replace every card number, and the expiry and security code that go with it
+    or say what they are (see the module's docstring)."""
+    digits = sum(ch.isdigit() for ch in text)
+    if text.isascii() and (digits < 3 or (digits < MIN_DIGITS and not _LABEL.search(text))):
+        return Redaction(text, False, False)  # the common case, cheaply
     normal = normalise(text)
     spans = card_spans(normal)
-    if not spans:
-        return text, False
-    return _replace(normal, spans), True
+    if spans:
+        return Redaction(_without_card_details(_replace(normal, spans)), True, False)
+    safe = _without_labelled_details(normal)
+    if safe == normal:
+        return Redaction(text, False, False)
+    return Redaction(safe, False, True)
+
+
+def redact_card_numbers(text: str) -> tuple[str, bool]:
+    """The safe text (as `redact_card_data`) and whether it held a card number."""
+    safe, card_number, _ = redact_card_data(text)
+    return safe, card_number
 
 
 def ends_with_digits(text: str) -> bool:
@@ -153,4 +256,5 @@ def split_card(previous: str, text: str) -> tuple[str, str] | None:
     before = [(s, min(e, boundary)) for s, e in spans if s < boundary]
     after = [(max(s, boundary + 1) - boundary - 1, e - boundary - 1)
              for s, e in spans if e > boundary + 1]
-    return _replace(first, before), _replace(second, after)
+    return (_without_card_details(_replace(first, before)),
+            _without_card_details(_replace(second, after)))

@@ -9,14 +9,15 @@ Every way a text arrives (Twilio's webhook, the demo's phone simulator) calls
     3. one database session for the turn; its only commit before the end is
        the claim before Stripe is called (bot/payments/charging.py)
     4. find the dealer by the number texted (`To`) and the borrower by phone
-    5. redact card numbers before anything is stored or parsed (also one typed
-       over two texts: the previous text is redacted too)
+    5. redact card data before anything is stored or parsed: card numbers (also
+       one typed over two texts: the previous text is redacted too), their
+       expiry and security code, and a security code sent on its own
     6. store the text; a MessageSid seen before gets the first delivery's
        replies, at once, without processing it again
     7. compliance keywords (STOP / START / HELP) before any NLU; opted-out
-       numbers and staff-held conversations get no bot reply; a text with a card
-       number gets a warning; a text with no words (a picture, a blank) is told
-       that only text is read
+       numbers and staff-held conversations get no bot reply; a text with card
+       data (a number, a security code, an expiry) gets a warning; a text with no
+       words (a picture, a blank) is told that only text is read
     8. everything else goes to the Rasa agent for this borrower
     9. finish the replies (bot/messaging/outbound.py `finish`) and store them
 """
@@ -48,7 +49,7 @@ from bot.messaging.outbound import finish
 from bot.models import Borrower, ConversationState, Dealer, DealerNumber, Message
 from bot.payments import charging, links
 from bot.phones import mask, sender_number, to_e164
-from bot.redaction import redact_card_numbers, split_card, starts_with_digits
+from bot.redaction import Redaction, redact_card_data, split_card, starts_with_digits
 from bot.settings import get_settings
 from bot.wording.catalog import reply
 
@@ -113,26 +114,28 @@ def receive(sms: InboundSms) -> list[str]:
 
 def _turn(sms: InboundSms) -> list[str]:
     """The turn inside the conversation's lock: one session, committed at the end."""
-    body, had_card = redact_card_numbers(sms.body)
+    safe = redact_card_data(sms.body)
     try:
         with session_scope() as session:
-            return _answer(session, sms, body, had_card)
+            return _answer(session, sms, safe)
     except _AlreadyReceived:
         return _replay(sms)
     except Exception:
         # Whatever half happened is rolled back; the text itself is kept for staff.
         log.exception("inbound turn failed; storing the text with an apology")
-        return _store_with_apology(sms, body)
+        return _store_with_apology(sms, safe.text)
 
 
-def _answer(session: Session, sms: InboundSms, body: str, had_card: bool) -> list[str]:
+def _answer(session: Session, sms: InboundSms, safe: Redaction) -> list[str]:
     dealer, borrower = _find_parties(session, sms)
     if dealer is None:
         log.warning("text to a number no dealer owns: %s", mask(sms.to_number))
         return []
-    if not had_card:
-        body, had_card = _redact_split_card(session, dealer, borrower,
-                                            to_e164(sms.from_number) or "", body)
+    body, warning = safe.text, _card_warning_key(safe)
+    if not safe.card_number:
+        body, split = _redact_split_card(session, dealer, borrower,
+                                         to_e164(sms.from_number) or "", body)
+        warning = "card_number_warning" if split else warning
     inbound = _store_inbound(session, sms, dealer, borrower, body)
     if not number_limits.inbound_allowed(sms.from_number):
         return []  # a flood from one number: stored for staff, not answered (logged)
@@ -140,7 +143,7 @@ def _answer(session: Session, sms: InboundSms, body: str, had_card: bool) -> lis
         texts = [reply("unknown_sender", "en", dealer=dealer.name,
                        contact=dealer.contact_phone or "")]
     else:
-        texts = _before_nlu(session, borrower, dealer, body, had_card)
+        texts = _before_nlu(session, borrower, dealer, body, warning)
         if texts is None:
             texts = answer(session, borrower.id, body)
         texts = _finished(dealer, borrower, texts)
@@ -278,9 +281,20 @@ def _finished(dealer: Dealer, borrower: Borrower, texts: list[str]) -> list[str]
     return [*texts[:-1], finish(dealer, borrower, texts[-1])]
 
 
+def _card_warning_key(safe: Redaction) -> str | None:
+    """The warning a text with card data gets (a security code or expiry on its own
+    is not called a card number), or None."""
+    if safe.card_number:
+        return "card_number_warning"
+    return "card_details_warning" if safe.card_details else None
+
+
 def _before_nlu(session: Session, borrower: Borrower, dealer: Dealer, body: str,
-                had_card: bool) -> list[str] | None:
-    """Replies decided before NLU, or None to hand the text to the agent."""
+                card_warning: str | None) -> list[str] | None:
+    """Replies decided before NLU, or None to hand the text to the agent.
+
+    `card_warning` is the reply key for a text that held card data (see
+    `_card_warning_key`)."""
     word = keywords.classify(body, borrower.opted_out)
     if word is not None:
         return _keyword_reply(session, borrower, dealer, word, body)
@@ -290,8 +304,8 @@ def _before_nlu(session: Session, borrower: Borrower, dealer: Dealer, body: str,
         return []  # staff hold the conversation: stored and shown, never answered by the bot
     if keywords.asks_for_link(body):
         return link_reply(session, borrower)  # LINK / MENU / ENLACE: the self-service page
-    if had_card:
-        return _card_warning(session, borrower)
+    if card_warning is not None:
+        return _card_warning(session, borrower, card_warning)
     if not body.strip():
         return [reply("text_only", borrower.language)]  # a picture-only MMS, a blank text
     return survey_answers.record_answer(session, borrower, body)  # a bare 1-5 to our survey
@@ -318,17 +332,17 @@ def _keyword_reply(session: Session, borrower: Borrower, dealer: Dealer, word: s
                   contact=dealer.contact_phone or "")]
 
 
-def _card_warning(session: Session, borrower: Borrower) -> list[str]:
+def _card_warning(session: Session, borrower: Borrower, key: str) -> list[str]:
     _drop_open_payment(session, borrower)
     account = primary_account(session, borrower)
     if account is None:
-        return [reply("card_number_warning_no_link", borrower.language)]
+        return [reply(f"{key}_no_link", borrower.language)]
     url = links.create_link(session, links.UPDATE_CARD, account.id)
-    return [reply("card_number_warning", borrower.language, link=url)]
+    return [reply(key, borrower.language, link=url)]
 
 
 def _drop_open_payment(session: Session, borrower: Borrower) -> None:
-    """A YES after a card number never charges an amount read from its digits."""
+    """A YES after card data never charges an amount read from its digits."""
     question = questions.open_question(session, borrower.id)
     if question is None:
         return

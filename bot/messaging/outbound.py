@@ -19,7 +19,7 @@ same checks at the moment they go, not only when they were planned:
 5. the transport: Twilio's REST API through the official client (with the
    status callback), or in demo mode a capture that the phone simulator shows.
 
-The message is logged (card numbers redacted) whatever happens.
+The message is logged (card data redacted) whatever happens.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from bot.messaging.quiet_hours import hold_reason, next_allowed
 from bot.messaging.rate_limit import TokenBucket
 from bot.models import Borrower, Dealer, DealerNumber, Message
 from bot.phones import mask
-from bot.redaction import redact_card_numbers
+from bot.redaction import redact_card_data
 from bot.settings import get_settings
 from bot.wording.compliance import with_required_notices
 
@@ -109,14 +109,14 @@ def finish(dealer: Dealer, borrower: Borrower, text: str, *,
     """The one last step of every text we send, a reply or one we start: a
     collection agency's text gets the debt-collector disclosure and the opt-out
     instruction it lacks (never to a number that said it is not the borrower's:
-    the disclosure would reveal the debt), and no card number ever leaves.
+    the disclosure would reveal the debt), and no card data ever leaves.
 
     `opted_out` overrides the borrower's flag (a START confirmation is finished
     as the text to a number that may be texted again)."""
     opted_out = borrower.opted_out if opted_out is None else opted_out
     if not (borrower.wrong_number or opted_out):
         text = with_required_notices(dealer.collector_mode, borrower.language, text)
-    return redact_card_numbers(text)[0]
+    return redact_card_data(text).text
 
 
 def sending_number(session: Session, borrower: Borrower) -> str:
