@@ -121,7 +121,9 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
 
     def _featurize(self, messages: list[Message]) -> None:
         with_text = [message for message in messages if message.get(TEXT)]
-        vectors = embed([message.get(TEXT) for message in with_text]) * self._scale
+        # Lower case: the encoder is case-sensitive, and "I LOST MY JOB AND CANT PAY" in
+        # capitals landed far from the same words in lower case (on a plan, not hardship).
+        vectors = embed([message.get(TEXT).lower() for message in with_text]) * self._scale
         for message, vector in zip(with_text, vectors, strict=True):
             self.add_features_to_message(
                 sequence=None, sentence=vector[np.newaxis, :], attribute=TEXT, message=message

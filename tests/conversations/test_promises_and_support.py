@@ -106,6 +106,15 @@ def test_hardship_is_kind_offers_help_and_never_repeats_the_ask(world):
     assert escalation_reasons() == ["hardship"]
 
 
+@pytest.mark.parametrize("text", ["I LOST MY JOB 2 WEEKS AGO AND CANT PAY RN",
+                                  "PERDI MI TRABAJO Y NO PUEDO PAGAR ESTE MES"])
+def test_hardship_in_capitals_is_still_hardship(world, text):
+    reply = world.phone.say(text)
+    assert "sorry" in reply.lower() or "siento" in reply.lower()
+    assert "$" not in reply
+    assert escalation_reasons() == ["hardship"]
+
+
 def test_request_for_a_person_says_when(world):
     reply = world.phone.say("can I talk to a real person")
     assert "A person from Sunrise Auto will text or call you" in reply
