@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.dialogue import (
+    not_borrower,
     pay_request,
     plan_flow,
     preference_flow,
@@ -90,6 +91,14 @@ def leave_unanswered(turn: Turn) -> None:
 
 
 def drop_question(turn: Turn, state: ConversationState) -> None:
-    """NO to a clarifying question: nothing changes, and the bot says what it can do."""
+    """NO to a clarifying question: nothing changes, and the bot says what it can do.
+
+    NO to "Did we text the wrong number?" ("i'm not jordan" ... "no") says the
+    number is right but the person is not: no account details from then on.
+    """
+    intent = asked_about(state)
     questions.clear(turn.session, turn.borrower.id)
+    if intent == "wrong_number":
+        not_borrower.start(turn)
+        return
     turn.say("clarify_declined")

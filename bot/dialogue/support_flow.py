@@ -35,7 +35,7 @@ def when_a_person(turn: Turn) -> str:
                                  turn.language)
 
 
-def _stop_payment_prompts(turn: Turn) -> None:
+def stop_payment_prompts(turn: Turn) -> None:
     """No payment question stays open once the borrower disputes or is in hardship."""
     state = questions.open_question(turn.session, turn.borrower.id)
     if state is not None and state.awaiting == questions.PAYMENT_CONFIRMATION:
@@ -51,7 +51,7 @@ def dispute(turn: Turn) -> None:
     if account is None:
         turn.say("no_account")
         return
-    _stop_payment_prompts(turn)
+    stop_payment_prompts(turn)
     existing = open_dispute(turn.session, account.id)
     if existing is None:
         turn.session.add(Dispute(dealer_id=account.dealer_id, account_id=account.id,
@@ -92,7 +92,7 @@ def record_payment_claim(turn: Turn) -> None:
 def hardship(turn: Turn) -> None:
     """ "I lost my job": kindness, no pressure, a smaller plan or a person; escalate."""
     state = questions.conversation_state(turn.session, turn.borrower.id)
-    _stop_payment_prompts(turn)
+    stop_payment_prompts(turn)
     escalate(turn, EscalationReason.HARDSHIP)
     if state.hardship_at is not None and state.hardship_at > utcnow() - timedelta(days=30):
         turn.say("hardship_again", dealer=turn.dealer.name)  # no repeated asks
@@ -113,7 +113,7 @@ def request_human(turn: Turn) -> None:
 
 def wrong_number(turn: Turn) -> None:
     """ "wrong number": apologise, reveal nothing, never text this number again."""
-    _stop_payment_prompts(turn)
+    stop_payment_prompts(turn)
     turn.borrower.wrong_number = True
     escalate(turn, EscalationReason.WRONG_NUMBER, detail=f"said: {turn.text}")
     turn.say("wrong_number_reply")
@@ -121,7 +121,7 @@ def wrong_number(turn: Turn) -> None:
 
 def opt_out(turn: Turn) -> None:
     """ "stop texting me": consent revoked by any reasonable means, like STOP."""
-    _stop_payment_prompts(turn)
+    stop_payment_prompts(turn)
     if not turn.borrower.opted_out:
         # The confirmation goes out as it is: no notice is added for an opted-out number.
         confirmation = turn.render("opted_out", dealer=turn.dealer.name)

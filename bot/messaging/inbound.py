@@ -40,7 +40,7 @@ from bot import consent, escalations, live_events
 from bot.clock import utcnow
 from bot.collection import primary_account
 from bot.db import session_scope
-from bot.dialogue import questions
+from bot.dialogue import not_borrower, questions
 from bot.dialogue.account_link import link_reply
 from bot.dialogue.conversation import answer, forget_text
 from bot.messaging import keywords, number_limits, survey_answers
@@ -146,7 +146,7 @@ def _answer(session: Session, sms: InboundSms, safe: Redaction) -> list[str]:
         texts = _before_nlu(session, borrower, dealer, body, warning)
         if texts is None:
             texts = answer(session, borrower.id, body)
-        texts = _finished(dealer, borrower, texts)
+        texts = _finished(session, dealer, borrower, texts)
     _store_replies(session, inbound, texts)
     return texts
 
@@ -273,12 +273,14 @@ def _store_replies(session: Session, inbound: Message, texts: list[str]) -> None
         _announce_to_console(session, message)
 
 
-def _finished(dealer: Dealer, borrower: Borrower, texts: list[str]) -> list[str]:
+def _finished(session: Session, dealer: Dealer, borrower: Borrower,
+              texts: list[str]) -> list[str]:
     """The reply as it goes out: the last text passes the sender's `finish` step, so a
     collection agency's answer carries its notices once."""
     if not texts:
         return texts
-    return [*texts[:-1], finish(dealer, borrower, texts[-1])]
+    to_consumer = not not_borrower.said_so(session, borrower.id, utcnow())
+    return [*texts[:-1], finish(dealer, borrower, texts[-1], to_consumer=to_consumer)]
 
 
 def _card_warning_key(safe: Redaction) -> str | None:
@@ -302,10 +304,15 @@ def _before_nlu(session: Session, borrower: Borrower, dealer: Dealer, body: str,
         return []  # nothing is sent to an opted-out (or not-the-borrower's) number
     if escalations.taken_over(session, borrower.id) is not None:
         return []  # staff hold the conversation: stored and shown, never answered by the bot
+    someone_else = not_borrower.said_so(session, borrower.id, utcnow())
+    if keywords.asks_for_link(body) and someone_else:
+        # The page shows the whole account: not to someone who said they are not the borrower.
+        return [reply("not_borrower_withheld", borrower.language,
+                      contact=dealer.contact_phone or "")]
     if keywords.asks_for_link(body):
         return link_reply(session, borrower)  # LINK / MENU / ENLACE: the self-service page
     if card_warning is not None:
-        return _card_warning(session, borrower, card_warning)
+        return _card_warning(session, borrower, card_warning, link=not someone_else)
     if not body.strip():
         return [reply("text_only", borrower.language)]  # a picture-only MMS, a blank text
     return survey_answers.record_answer(session, borrower, body)  # a bare 1-5 to our survey
@@ -332,10 +339,11 @@ def _keyword_reply(session: Session, borrower: Borrower, dealer: Dealer, word: s
                   contact=dealer.contact_phone or "")]
 
 
-def _card_warning(session: Session, borrower: Borrower, key: str) -> list[str]:
+def _card_warning(session: Session, borrower: Borrower, key: str,
+                  link: bool = True) -> list[str]:
     _drop_open_payment(session, borrower)
     account = primary_account(session, borrower)
-    if account is None:
+    if account is None or not link:
         return [reply(f"{key}_no_link", borrower.language)]
     url = links.create_link(session, links.UPDATE_CARD, account.id)
     return [reply(key, borrower.language, link=url)]

@@ -105,17 +105,20 @@ def _send_with_twilio(from_number: str, to_number: str, body: str) -> SendResult
 
 
 def finish(dealer: Dealer, borrower: Borrower, text: str, *,
-           opted_out: bool | None = None) -> str:
+           opted_out: bool | None = None, to_consumer: bool = True) -> str:
     """The one last step of every text we send, a reply or one we start: a
     collection agency's text gets the debt-collector disclosure and the opt-out
     instruction it lacks (never to a number that said it is not the borrower's:
     the disclosure would reveal the debt), and no card data ever leaves.
 
     `opted_out` overrides the borrower's flag (a START confirmation is finished
-    as the text to a number that may be texted again)."""
+    as the text to a number that may be texted again). `to_consumer` False: a
+    reply to someone who said they are not the borrower gets no debt-collector
+    disclosure, for the same reason (bot/dialogue/not_borrower.py)."""
     opted_out = borrower.opted_out if opted_out is None else opted_out
     if not (borrower.wrong_number or opted_out):
-        text = with_required_notices(dealer.collector_mode, borrower.language, text)
+        text = with_required_notices(dealer.collector_mode, borrower.language, text,
+                                     to_consumer=to_consumer)
     return redact_card_data(text).text
 
 

@@ -46,3 +46,6 @@ class ConversationState(Base):
     fallback_count = Column(Integer, nullable=False, default=0)
     # Set once a hardship reply was sent, so the bot never asks again and again.
     hardship_at = Column(DateTime)
+    # Someone using this phone said they are not the borrower ("this is his girlfriend"):
+    # until then no account details go out in a reply (bot/dialogue/not_borrower.py).
+    not_borrower_until = Column(DateTime)

@@ -72,10 +72,16 @@ def missing_notices(mode: str, text: str) -> list[str]:
     return missing
 
 
-def with_required_notices(mode: str, language: str | None, text: str) -> str:
-    """The text as it must go out: in third-party mode, with any missing notice appended."""
+def with_required_notices(mode: str, language: str | None, text: str, *,
+                          to_consumer: bool = True) -> str:
+    """The text as it must go out: in third-party mode, with any missing notice appended.
+
+    `to_consumer` False: the reader said they are not the borrower. "This is a
+    debt collector" would tell them there is a debt (FDCPA 805(b)); only the
+    opt-out instruction is added.
+    """
     missing = missing_notices(mode, text)
-    if "disclosure" in missing:
+    if "disclosure" in missing and to_consumer:
         text = f"{text} {disclosure(language)}"
     if "opt_out" in missing:
         text = f"{text} {opt_out_instruction(language)}"

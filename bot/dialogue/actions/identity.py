@@ -1,9 +1,11 @@
-"""ask_identity: "who is this", "quien habla", "what is this about"."""
+"""Who is texting: "who is this" (ask_identity), and "this is his girlfriend"
+(not_the_borrower)."""
 
 from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from bot.dialogue import not_borrower
 from bot.dialogue.actions.base import BorrowerAction
 from bot.dialogue.context import Turn
 from bot.models import Message
@@ -47,3 +49,18 @@ class ActionAskIdentity(BorrowerAction):
         if turn.dealer.collector_mode == THIRD_PARTY:
             text = f"{text} {disclosure(turn.language, initial=not known)}"
         turn.replies.append(text)
+
+
+class ActionNotTheBorrower(BorrowerAction):
+    """ "this is his girlfriend", "no soy Jordan, soy su mamá": not the account holder.
+
+    Nothing of the account is said, now or for the next texts from this phone
+    (bot/dialogue/not_borrower.py); they may pay for the holder through a
+    single-use link ("i'll pay for him" gets it at once).
+    """
+
+    NAME = not_borrower.ACTION
+
+    def respond(self, turn: Turn) -> None:
+        """Say we can only discuss the account with its holder; offer the payer link."""
+        not_borrower.start(turn)
