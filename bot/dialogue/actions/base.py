@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.dialogue import not_borrower, questions, safety, second_request
+from bot.dialogue import not_borrower, objections, questions, safety, second_request
 from bot.dialogue.context import Turn, load_turn
 from bot.dialogue.conversation import action_session
 from bot.dialogue.routing import answer_open_question, remind_open_confirmation
@@ -69,6 +69,8 @@ class BorrowerAction(Action, ABC):
                 safety.leave_unanswered(turn)
             if not_borrower.answered_instead(turn, self.NAME):
                 pass  # not the borrower: no word of the account (bot/dialogue/not_borrower.py)
+            elif objections.objects_to_what_was_just_done(turn):
+                objections.hand_to_a_person(turn)  # "no i said 125": a person puts it right
             elif not answer_open_question(turn):
                 if self.INTENT and not safety.clearly_said(turn, self.INTENT):
                     safety.ask_first(turn, self.INTENT)
