@@ -98,6 +98,12 @@ def _gone(session: Session, token: str) -> ResponseReturnValue:
     press of *Pay* lands here and must not look like a failure.
     """
     state = links.link_state(session, token, links.PAYER)
+    if state == "open":
+        # A second press while the first is charging: that press's use of the link is
+        # not committed yet, so the link still reads as open. Say it is being charged.
+        link = links.read_link(session, token, links.PAYER)
+        page = Page(token, session.get(Account, link.account_id))
+        return page.done("pending_title", page.say("pending"), 409)
     link = links.read_link(session, token, links.PAYER) if state == "used" else None
     payment = session.get(Payment, link.payment_id) if link and link.payment_id else None
     if payment is not None and payment.status in (PaymentStatus.SUCCEEDED,

@@ -217,3 +217,15 @@ def test_the_borrowers_open_yes_charges_nothing_after_someone_else_paid(world, p
     assert "Payment received" not in world.phone.say("yes")
     assert [pi.amount for pi in stripe_intents()] == [120000]
     assert world.account().balance_cents == 0
+
+
+def test_a_press_that_lands_while_another_is_charging_says_so(world, app):
+    """The second of two presses can find the link still open: the first press's use of
+    it is not committed yet. It is told the payment is going through (it was a 500)."""
+    from bot.web.payer_pages import _gone
+
+    token = payer_path(world.phone.say("my mom is paying")).rsplit("/", 1)[1]
+    with app.test_request_context(), db.session_scope() as session:
+        body, status = _gone(session, token)
+    assert status == 409
+    assert "Please don&#39;t pay again" in body
