@@ -33,8 +33,12 @@ _PATTERNS = tuple(
         # phone numbers and any run of 7+ digits (ids, accounts)
         r"(?:\+?1[\s.-]?)?\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b",
         r"(?<![$\d])\+?\d{7,}",
-        # percentages
-        r"\d+(?:[.,]\d+)?\s?(?:%|percent\b|pct\b|por\s*ciento\b)",
+        # percentages, and what a percentage is of ("15% of 80", "30% off 120")
+        r"\d+(?:[.,]\d+)?\s?(?:%|percent\b|pct\b|por\s*ciento\b)"
+        r"(?:\s+(?:of|off|de)\s+\$?\d+(?:[.,]\d+)?)?",
+        # arithmetic: "9 divided by 3" (not "times", "plus", "por", "entre": "3 times 100",
+        # "50 plus the late fee", "100 por 3 meses" and "300 entre 3 pagos" are money)
+        r"\b\d+(?:[.,]\d+)?\s+(?:divided|multiplied)\s+by\s+\d+(?:[.,]\d+)?\b",
         # card digits: ending in 4242, last 4, x4242, ****4242, terminada en 4242
         r"\b(?:ending(?:\s+in)?|ends\s+(?:in|with)|last\s+(?:4|four)(?:\s+digits?)?(?:\s+(?:is|are|of))?"
         r"|terminada\s+en|termina\s+en|que\s+termina\s+en|visa|mastercard|amex|discover)"
