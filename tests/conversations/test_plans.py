@@ -155,3 +155,18 @@ def test_the_worker_runs_run_due_from_the_job_queue(make_world, stripe_intents, 
         set_settings(settings)
     assert [pi.amount for pi in stripe_intents() if pi.status == "succeeded"] == [10000]
     assert [i.status for i in rows(Installment)] == ["paid", "scheduled", "scheduled"]
+
+
+def test_a_yes_that_names_a_plan_with_nothing_waiting_offers_one(world):
+    """'fine. PLAN' (found by texting the demo) used to get 'nothing is waiting'."""
+    reply = world.phone.say("fine. PLAN")
+    assert "payments of" in reply and "Reply YES to set it up" in reply
+    world.phone.say("yes")
+    [plan] = rows(Plan)
+    assert plan.status == "active"
+
+
+def test_a_plain_yes_with_nothing_waiting_changes_nothing(world, stripe_intents):
+    reply = world.phone.say("yes")
+    assert "payments of" not in reply and "You're paying" not in reply
+    assert stripe_intents() == []

@@ -14,6 +14,7 @@ from bot.dialogue import (
 from bot.dialogue.actions.base import BorrowerAction
 from bot.dialogue.context import Turn
 from bot.nlu.consent import is_unconditional_yes, mentions_yes
+from bot.nlu.evidence import carries
 
 
 class ActionPay(BorrowerAction):
@@ -60,7 +61,17 @@ class ActionAffirm(BorrowerAction):
         elif safety.asked_about(question):
             safety.act_on_answer(turn, question)
         else:
-            payment_flow.describe_settled(turn, None)
+            _yes_with_nothing_waiting(turn)
+
+
+def _yes_with_nothing_waiting(turn: Turn) -> None:
+    """A yes may still ask for a plan ("fine. PLAN", our own menu's word): offer one, as a
+    YES/NO question of its own. Not a payment: a second "yes pay" sent just after a
+    payment must still hear that it went through, not get a new prompt."""
+    if carries("arrange_plan", turn.text, turn.entities):
+        plan_flow.propose_plan(turn)
+    else:
+        payment_flow.describe_settled(turn, None)
 
 
 class ActionDeny(BorrowerAction):
