@@ -18,7 +18,7 @@ from sqlalchemy import select, union_all
 
 from bot.dialogue import support_flow
 from bot.dialogue.context import Turn
-from bot.models import EscalationReason, Payment, PaymentStatus, Plan, Promise
+from bot.models import EscalationReason, Payment, PaymentStatus, Plan, PlanStatus, Promise
 from bot.nlu.text import fold
 
 # How long after the bot acted an objection is taken as being about what it did.
@@ -46,7 +46,10 @@ def objects_to_what_was_just_done(turn: Turn) -> bool:
                                  Payment.status == PaymentStatus.SUCCEEDED,
                                  Payment.updated_at >= since),
         select(Promise.id).where(Promise.account_id == account_id, Promise.created_at >= since),
-        select(Plan.id).where(Plan.account_id == account_id, Plan.created_at >= since),
+        # An active plan only: a plan still on offer is corrected by asking again
+        # ("no i meant 4 payments"), not by a person.
+        select(Plan.id).where(Plan.account_id == account_id, Plan.status == PlanStatus.ACTIVE,
+                              Plan.updated_at >= since),
     )
     return turn.session.execute(done.limit(1)).first() is not None
 

@@ -305,12 +305,11 @@ def _before_nlu(session: Session, borrower: Borrower, dealer: Dealer, body: str,
     if escalations.taken_over(session, borrower.id) is not None:
         return []  # staff hold the conversation: stored and shown, never answered by the bot
     someone_else = not_borrower.said_so(session, borrower.id, utcnow())
-    if keywords.asks_for_link(body) and someone_else:
-        # The page shows the whole account: not to someone who said they are not the borrower.
-        return [reply("not_borrower_withheld", borrower.language,
-                      contact=dealer.contact_phone or "")]
-    if keywords.asks_for_link(body):
-        return link_reply(session, borrower)  # LINK / MENU / ENLACE: the self-service page
+    if keywords.asks_for_link(body):  # LINK / MENU / ENLACE: the self-service page
+        if someone_else:  # it shows the whole account: not to someone who is not the borrower
+            return [reply("not_borrower_withheld", borrower.language,
+                          contact=dealer.contact_phone or "")]
+        return link_reply(session, borrower)
     if card_warning is not None:
         return _card_warning(session, borrower, card_warning, link=not someone_else)
     if not body.strip():

@@ -43,3 +43,10 @@ def test_an_objection_long_after_is_read_as_usual(world, clock):
     clock.advance(minutes=31)
     reply = world.phone.say("no i said 125 not 100")
     assert APOLOGY not in reply
+
+
+def test_correcting_a_plan_still_on_offer_is_not_sent_to_a_person(world):
+    world.phone.say("can I split it in 3")
+    reply = world.phone.say("no i meant 4 payments")
+    assert APOLOGY not in reply
+    assert escalation_reasons() == []
